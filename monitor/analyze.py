@@ -85,7 +85,10 @@ def to_json(article_id: str, result: pipeline.Result, store: Store) -> dict[str,
         "id": article_id,
         "topic": {"label": topic.label, "scores": _rounded(topic.scores)},
         "claims": [claim_json(c) for c in result.claims],
-        "alerts": [alert_json(a, claims, store) for a in result.alerts],
+        "alerts": [alert_json(a, claims, store) for a in result.alerts if not a.thread_of],
+        # A re-report joins an earlier alert's thread rather than being a new alert; it is listed
+        # apart so a consumer counting "alerts" counts each event once.
+        "rereports": [alert_json(a, claims, store) for a in result.alerts if a.thread_of],
     }
 
 
@@ -96,7 +99,7 @@ def _stored(article_id: str, stored_id: str, store: Store) -> dict[str, Any]:
         ).fetchone()
     label, scores = (row[0], json.loads(row[1])) if row and row[0] else ("other", {})
     return {"id": article_id, "topic": {"label": label, "scores": _rounded(scores)},
-            "claims": [], "alerts": [], "duplicate_of": stored_id}
+            "claims": [], "alerts": [], "rereports": [], "duplicate_of": stored_id}
 
 
 def claim_json(claim: Claim) -> dict[str, Any]:
