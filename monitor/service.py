@@ -5,6 +5,7 @@ Kept apart from `cli.py` so the CLI stays a thin layer of argument parsing and p
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -54,6 +55,8 @@ def _with_progress(items: Iterator[dict[str, Any]], total: int) -> Iterator[dict
 def classify_text(config: Config, text: str) -> str:
     """`monitor classify`: the label, the scores and the claims of one text, for a quick look."""
     title, _, rest = text.partition("\n")
+    if not rest:  # one line: its first sentence plays the headline, the rest the summary
+        title, rest = _first_sentence(title)
     article = Article(id="cli", feed_id="", source="", url="", title=title.strip(),
                       summary=rest.strip(), published=None)
     parts = wiring.build_components(config)
@@ -72,3 +75,11 @@ def classify_text(config: Config, text: str) -> str:
         }
         lines += [f"    {k}: {v}" for k, v in details.items() if v]
     return "\n".join(lines)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"\u201c'])")
+
+
+def _first_sentence(text: str) -> tuple[str, str]:
+    parts = _SENTENCE_END.split(text.strip(), maxsplit=1)
+    return parts[0], parts[1] if len(parts) > 1 else ""
