@@ -1,0 +1,271 @@
+"""Canonical actors: the many names of one party mapped to one name.
+
+    canonical_actor("Igor Konashenkov")            -> "Russia"
+    canonical_actor("the Russian Defense Ministry") -> "Russia"
+    canonical_actor("Amnesty International UK")    -> "Amnesty International"
+    canonical_actor("local residents")             -> "Local Residents"   (unknown: cleaned)
+    actor_side("Gaza Health Ministry")             -> "Hamas"
+
+The table is `data/actors.json` (a few hundred aliases across the major conflicts). Names are
+normalised before lookup: case, "the", possessives, Defense -> Defence, "ministry of X" ->
+"X ministry", dotted acronyms (U.S. -> US). Spokespeople and leaders map to the actor they speak
+for. A country name or demonym followed by a state word ("Russian bombers", "Sudan's army",
+"Israeli strikes") maps to that state's armed or official actor; alone, a demonym does not
+("Sudanese doctors" stays itself). Short acronyms (UN, US, IS, RSF) match only in capitals.
+
+Decision on health authorities run by a party to the conflict: the Gaza Health Ministry is an
+actor of its own (it is quoted as a source of figures far more often than as a party), and its
+`side` is "Hamas", so a detector can still treat it as speaking for that side. The Houthi-run
+ministry in Sanaa is simply "Houthis".
+
+Lookup order: the whole name; else the leftmost (then longest) alias or country + state word
+found inside it; else the name itself, cleaned and title-cased.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "canonical_actor", "known_actor", "actor_kind", "actor_side", "is_country", "mentioned_actors",
+    "ActorTable",
+]
+
+DATA = Path(__file__).resolve().parent / "data" / "actors.json"
+MAX_ALIAS_TOKENS = 10
+CAPS_ONLY = frozenset({"sana", "isis", "isil", "sdf", "hts", "pmf", "pmu"})
+
+# Words that, after a country or demonym, make the phrase that state's official/armed actor.
+STATE_HEADS = frozenset(
+    """government authorities authority officials official army military forces force troops
+    soldiers armed air navy ministry ministries minister ministers president premier prime
+    leader leaders leadership regime junta embassy ambassador envoy mission delegation
+    prosecutor prosecutors police security intelligence jets warplanes aircraft planes
+    helicopters drones drone bombers bomber artillery tanks strike strikes airstrike
+    airstrikes air-strikes bombing bombings bombardment bombardments shelling shells missile
+    missiles rockets rocket raids raid attack attacks offensive operation operations campaign
+    units unit commanders command staff generals general officers state defence foreign
+    interior spokesman spokeswoman spokesperson statement troops' marines paratroopers
+    special border guards gunboats warships battalion brigade brigades division
+    counterparts side cabinet parliament""".split()
+)
+
+Tokens = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActorTable:
+    """Normalised token sequences -> canonical actor."""
+
+    aliases: dict[Tokens, str]
+    states: dict[Tokens, str]  # country names and demonyms
+    bare: dict[Tokens, str]  # country names and plural demonyms that count alone
+    sides: dict[str, str]
+    kinds: dict[str, str]  # state | armed_group | authority | ngo | io | media
+
+
+def canonical_actor(name: str) -> str:
+    """The canonical actor for `name`; unknown names come back cleaned; "" for nothing."""
+    return _canonical(name or "")
+
+
+def known_actor(name: str) -> str:
+    """The canonical actor when `name` is in the table (or names a state's forces); else ""."""
+    canon = canonical_actor(name)
+    return canon if canon in table().sides else ""
+
+
+def actor_side(actor: str) -> str:
+    """The party an actor belongs to (the Gaza Health Ministry -> Hamas); itself by default."""
+    canon = canonical_actor(actor)
+    return table().sides.get(canon, canon)
+
+
+def actor_kind(actor: str) -> str:
+    """What kind of party a known actor is (state, armed_group, authority, ngo, io, media);
+    "" for an unknown name. Rights groups and the media report harm far more often than
+    they are accused of it, which the stance rules use."""
+    return table().kinds.get(canonical_actor(actor), "")
+
+
+def is_country(name: str) -> bool:
+    """True for a bare country name or plural demonym ("Syria", "Russians")."""
+    tokens = _normal_tokens(name)
+    return bool(tokens) and _plain(tokens) in table().bare
+
+
+def mentioned_actors(text: str, countries: bool = False) -> tuple[str, ...]:
+    """Every known actor named in a text, in order of first mention; bare country names
+    ("Russian Federation is trying ...") count only with `countries`."""
+    tokens = _normal_tokens(text)
+    found: list[str] = []
+    start = 0
+    while start < len(tokens):
+        hit = _match_at(tokens, start, table(), countries)
+        if hit is None:
+            start += 1
+            continue
+        actor, length = hit
+        if actor not in found:
+            found.append(actor)
+        start += length
+    return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def table() -> ActorTable:
+    """The alias table, read once from `data/actors.json`."""
+    raw = json.loads(DATA.read_text(encoding="utf-8"))["actors"]
+    aliases: dict[Tokens, str] = {}
+    states: dict[Tokens, str] = {}
+    bare: dict[Tokens, str] = {}
+    sides: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for canon, entry in raw.items():
+        sides[canon] = entry.get("side", canon)
+        kinds[canon] = entry.get("kind", "")
+        for alias in [canon, *entry.get("aliases", [])]:
+            aliases.setdefault(_plain(_normal_tokens(alias)), canon)
+        for word in entry.get("countries", []) + entry.get("demonyms", []):
+            states.setdefault(_plain(_normal_tokens(word)), canon)
+        for word in entry.get("countries", []):
+            bare.setdefault(_plain(_normal_tokens(word)), canon)
+        for word in entry.get("demonyms", []):
+            if word.endswith("s") and len(word) > 4:
+                bare.setdefault(_plain(_normal_tokens(word)), canon)
+    log.debug("actor table: %d aliases, %d state words", len(aliases), len(states))
+    return ActorTable(aliases, states, bare, sides, kinds)
+
+
+@lru_cache(maxsize=8192)
+def _canonical(name: str) -> str:
+    tab = table()
+    tokens = _normal_tokens(name)
+    if not tokens:
+        return ""
+    whole = _lookup(tokens, tab.aliases) or _lookup(tokens, tab.bare)
+    if whole:
+        return whole
+    for start in range(len(tokens)):
+        hit = _match_at(tokens, start, tab)
+        if hit is not None:
+            return hit[0]
+    return clean_name(name)
+
+
+def _match_at(tokens: tuple[tuple[str, bool], ...], start: int,
+              tab: ActorTable, countries: bool = False) -> tuple[str, int] | None:
+    """The longest alias, or country/demonym + state word (or, with `countries`, a bare
+    country name), starting at `start`."""
+    for length in range(min(MAX_ALIAS_TOKENS, len(tokens) - start), 0, -1):
+        span = tokens[start:start + length]
+        actor = _lookup(span, tab.aliases) or (_lookup(span, tab.bare) if countries else "")
+        if actor:
+            return actor, length
+        state = _lookup(span, tab.states)
+        if state and _state_head_follows(tokens, start + length, tab):
+            return state, length + 1
+    return None
+
+
+def _state_head_follows(tokens: tuple[tuple[str, bool], ...], at: int, tab: ActorTable) -> bool:
+    """A state word at `at`, or after 'and <country/demonym>' ("Russian and Syrian jets")."""
+    words = _plain(tokens[at:at + 4])
+    if words[:1] and words[0] in STATE_HEADS:
+        return True
+    return len(words) >= 3 and words[0] == "and" and (words[1],) in tab.states \
+        and words[2] in STATE_HEADS
+
+
+def _lookup(span: tuple[tuple[str, bool], ...], index: dict[Tokens, str]) -> str:
+    key = _plain(span)
+    actor = index.get(key, "")
+    if actor and len(key) == 1 and _caps_only(key[0]) and not span[0][1]:
+        return ""
+    return actor
+
+
+def _caps_only(word: str) -> bool:
+    return (len(word) <= 3 and word.isalpha()) or word in CAPS_ONLY
+
+
+def _plain(tokens: tuple[tuple[str, bool], ...]) -> Tokens:
+    return tuple(t for t, _ in tokens)
+
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": " ", "”": " ", '"': " ", "`": "'"})
+_DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)")
+_TOKEN = re.compile(r"[^\W_][\w'&/.-]*", re.UNICODE)
+_ARTICLES = frozenset({"the", "a", "an"})
+_SPELLING = {"defense": "defence", "defenses": "defences", "organization": "organisation",
+             "mobilization": "mobilisation", "kiev": "kyiv"}
+
+
+def _normal_tokens(name: str) -> tuple[tuple[str, bool], ...]:
+    """(lower-case word, was all capitals) pairs after the normalisations in the docstring."""
+    text = unicodedata.normalize("NFKC", name).translate(_QUOTES)
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+    text = _POSSESSIVE.sub("", text)
+    pairs = []
+    for raw in _TOKEN.findall(text):
+        raw = raw.rstrip(".'-")
+        word = raw.lower()
+        if not word or word in _ARTICLES:
+            continue
+        pairs.append((_SPELLING.get(word, word), len(raw) > 1 and raw.isupper()))
+    return _reorder_ministry(pairs)
+
+
+def _reorder_ministry(pairs: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:
+    """'ministry of defence' -> 'defence ministry' (also minister, 'foreign affairs')."""
+    out: list[tuple[str, bool]] = []
+    i = 0
+    while i < len(pairs):
+        word = pairs[i][0]
+        if word in ("ministry", "minister") and i + 2 < len(pairs) and pairs[i + 1][0] == "of":
+            subject = pairs[i + 2]
+            skip = 3
+            if i + 3 < len(pairs) and pairs[i + 3][0] == "affairs":
+                skip = 4
+            out.extend([subject, pairs[i]])
+            i += skip
+            continue
+        out.append(pairs[i])
+        i += 1
+    return tuple(out)
+
+
+def clean_name(name: str) -> str:
+    """An unknown name tidied: no leading article or possessive, each word capitalised."""
+    text = unicodedata.normalize("NFKC", name).translate(_QUOTES)
+    text = _POSSESSIVE.sub("", text).strip(" ,.;:'-")
+    words = [_spelled(w) for w in text.split()]
+    while words and words[0].lower() in _ARTICLES:
+        words = words[1:]
+    words = _ministry_first(words)
+    return " ".join(w if not w.islower() else w[:1].upper() + w[1:] for w in words)
+
+
+def _spelled(word: str) -> str:
+    """One spelling for a word of the table (Defense -> Defence), keeping its capital."""
+    normal = _SPELLING.get(word.lower())
+    if normal is None or word.isupper():
+        return word
+    return normal[:1].upper() + normal[1:] if word[:1].isupper() else normal
+
+
+def _ministry_first(words: list[str]) -> list[str]:
+    """"Ministry of Defence" -> "Defence Ministry", as `_reorder_ministry` does for lookups."""
+    if len(words) == 3 and words[0].lower() in ("ministry", "minister") and \
+            words[1].lower() == "of":
+        return [words[2][:1].upper() + words[2][1:], words[0][:1].upper() + words[0][1:]]
+    return words
