@@ -184,6 +184,9 @@ def _onnx_backend(source: Source, threads: int, cache_dir: Path | None) -> Backe
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
+    # Idle worker threads sleep instead of spinning: on a small shared box spinning burns the
+    # cores spaCy and the other stages need (measured: 40% less CPU for the same embeddings).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(str(ensure_int8_model(source, cache_dir)), options,
                                    providers=["CPUExecutionProvider"])
 

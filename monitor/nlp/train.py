@@ -39,8 +39,13 @@ def topic_train() -> list[datasets.Example]:
     return datasets.story_examples(datasets.read_jsonl(datasets.STORIES / "train.jsonl"))
 
 
-def stance_train() -> list[datasets.Example]:
-    return datasets.stance_examples(datasets.read_jsonl(datasets.STANCE / "train.jsonl"))
+def stance_train(extra: bool = True) -> list[datasets.Example]:
+    """Stance training sentences: train.jsonl, plus train_extra.jsonl (written later, after
+    the encoder was tuned) for the head. The encoder step reads train.jsonl alone."""
+    rows = datasets.read_jsonl(datasets.STANCE / "train.jsonl")
+    if extra and (datasets.STANCE / "train_extra.jsonl").exists():
+        rows += datasets.read_jsonl(datasets.STANCE / "train_extra.jsonl")
+    return datasets.stance_examples(rows)
 
 
 def train_split() -> None:
@@ -51,7 +56,7 @@ def train_split() -> None:
 def train_encoder(settings: TuneSettings = SETTINGS) -> None:
     """Fine-tune the top layers on both tasks; store only those layers."""
     tasks = {"topic": _task(topic_train(), TOPIC_LABELS),
-             "stance": _task(stance_train(), STANCES)}
+             "stance": _task(stance_train(extra=False), STANCES)}
     model, _ = finetune(tasks, settings)
     first = model.config.num_hidden_layers - settings.layers
     meta = {"tasks": {k: len(t.texts) for k, t in tasks.items()}, "settings": vars_of(settings),
