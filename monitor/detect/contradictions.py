@@ -1,0 +1,267 @@
+"""Contradictions: a new claim that cannot be true together with an earlier claim of its story
+from another source.
+
+    find_contradictions(claim, earlier, signals) -> [Alert]   at most one, answering all hits
+
+Three ways to contradict, each scored in [0, 1]:
+- figures: casualty figures that cannot both hold (`monitor.detect.figures`), e.g. "12 dead"
+  against "at least 30", or "no civilians were harmed" against "at least 40 civilians";
+- negation: the pair-stance model reads the new sentence as `against` the earlier claim (not
+  a denial: facts against a denial are findings, below), the two say nearly the same thing
+  (encoder similarity), exactly one of them is negated ("used cluster munitions" / "did not
+  use cluster munitions"), and the new speaker is a known party outside the story's dispute
+  (the accused saying the opposite is a denial, see `denials`; the accuser saying it again
+  is no new fact), or an unnamed observer stating a fact;
+- findings: evidence, or a known third party's allegation (a UN office, an inquiry, an NGO),
+  against the party that earlier denied: the inquiry finds chlorine was used after the accused
+  called the attack fabricated. The earlier statement must be a denial as `find_denials` sees
+  it (it answers an allegation of its story), not any sentence with a denying tone. The
+  finding names that party, or it is an outsider's finding close to the denial (encoder
+  similarity) that the pair-stance model reads as against it. A party never contradicts
+  itself here, and the accuser repeating its accusation without new evidence is no
+  contradiction.
+The model signals are computed by the caller (`PairSignal` per earlier claim), so this module
+stays pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from monitor.detect import figures, parties, speakers
+from monitor.detect.denials import find_denials, is_counter_allegation
+from monitor.records import Alert, Casualties, Claim
+from monitor.text import short_id
+
+KIND = "contradiction"
+AGAINST_MIN = 0.75  # pair-stance probability of `against` for a negation contradiction
+SIMILAR_MIN = 0.5  # encoder similarity of the two sentences for a negation contradiction
+FINDING_SCORE, THIRD_PARTY_SCORE, BOTH_SCORE = 0.7, 0.6, 0.85
+FINDING_SIMILAR_MIN = 0.45  # an outsider's finding this close to a denial, which the ...
+FINDING_AGAINST_MIN = 0.5  # ... pair-stance model reads as against it, answers it ...
+SIMILAR_FINDING_SCORE = 0.6  # ... even when it does not name the denying party
+CORROBORATE_MIN = 0.6  # an outsider's finding this close to an allegation the denial rejected
+
+_NEGATION = re.compile(
+    r"\b(not|no|never|none|nothing|neither|nor|without|denied|denies|deny|rejected|rejects|"
+    r"reject|false|baseless|fabricated|\w+n't)\b", re.I,
+)
+
+
+@dataclass(frozen=True)
+class PairSignal:
+    """Model readings of (earlier claim, new claim): encoder cosine and P(against)."""
+
+    similarity: float = 0.0
+    against: float = 0.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    claim: Claim
+    score: float
+    why: str
+
+
+def find_contradictions(claim: Claim, earlier: Sequence[Claim],
+                        signals: Mapping[str, PairSignal] | None = None,
+                        story_id: str = "") -> list[Alert]:
+    """One `contradiction` alert if `claim` contradicts earlier claims, else []."""
+    signals = signals or {}
+    hits = [h for e in earlier if (h := contradicts(claim, e, earlier, signals))]
+    if not hits:
+        return []
+    best = max(hits, key=lambda h: h.score)
+    return [Alert(
+        id=short_id("al", claim.id, KIND), kind=KIND, claim_id=claim.id, story_id=story_id,
+        answers=tuple(h.claim.id for h in hits), reason=reason(claim, best, len(hits)),
+        score=round(best.score, 4), extra={"why": sorted({h.why for h in hits})},
+    )]
+
+
+def contradicts(claim: Claim, other: Claim, story: Sequence[Claim],
+                signals: Mapping[str, PairSignal] | None = None) -> Hit | None:
+    """The strongest way `claim` contradicts `other`, or None. `signals`: the model readings
+    of `claim` against each earlier claim, by the earlier claim's id."""
+    if other.article_id == claim.article_id or _same_source(claim, other):
+        return None
+    signals = signals or {}
+    signal = signals.get(other.id)
+    candidates = [
+        Hit(other, by_figures(claim, other), "figures"),
+        Hit(other, by_negation(claim, other, signal, story), "negation"),
+        Hit(other, by_finding(claim, other, story, signal, signals), "finding"),
+    ]
+    best = max(candidates, key=lambda h: h.score)
+    return best if best.score > 0 else None
+
+
+def by_figures(claim: Claim, other: Claim) -> float:
+    """The strongest conflict between the two claims' casualty figures."""
+    return max(
+        (figures.figure_conflict(n, o, claim.text)
+         for n in _tolls(claim) for o in _tolls(other)),
+        default=0.0,
+    )
+
+
+def _tolls(claim: Claim) -> list[Casualties]:
+    """The figures a claim asserts: a denial only asserts "none" (its numbers are usually the
+    ones it disputes: "reports of 18 dead do not match ...")."""
+    if claim.stance == "denial":
+        return [f for f in claim.casualties if f.qualifier == "none"]
+    return list(claim.casualties)
+
+
+def by_negation(claim: Claim, other: Claim, signal: PairSignal | None,
+                story: Sequence[Claim] = ()) -> float:
+    """The model says `against`, the two are about the same thing, one of them is negated,
+    and the new speaker is an outsider to the earlier claim's dispute."""
+    if signal is None or signal.against < AGAINST_MIN or signal.similarity < SIMILAR_MIN:
+        return 0.0
+    if parties.is_denial(other):
+        return 0.0
+    if negated(claim.text) == negated(other.text) or not _outside(claim, other, story):
+        return 0.0
+    return round(signal.against * min(1.0, 0.5 + signal.similarity), 4)
+
+
+def wants_pair_stance(claim: Claim, other: Claim, story: Sequence[Claim]) -> bool:
+    """True when a rule here would read the pair-stance model on (other, claim): a negation
+    by an outsider of a claim that is no denial, or a finding against a denial. Lets the
+    caller skip the model for every other pair."""
+    if is_version(other, story):
+        return parties.is_finding(claim.text)
+    return negated(claim.text) != negated(other.text) and _outside(claim, other, story)
+
+
+def _outside(claim: Claim, other: Claim, story: Sequence[Claim]) -> bool:
+    """True when the speaker of `claim` is a known party that neither made `other`, nor is
+    accused or defended by it, nor accused the party `other` defends; or an unnamed observer
+    stating a fact (stance `other`), who takes no side."""
+    speaker = parties.speaker_side(claim)
+    if not parties.is_known(speaker):
+        return claim.stance == "other" and not parties.is_deflection_flagged(claim) and (
+            not speakers.is_role(claim.speaker or claim.speaker_org))
+    involved = {parties.speaker_side(other)} | parties.accused_sides(other)
+    involved |= parties.story_parties([c for c in story if _earlier(c, claim)])
+    if parties.is_denial(other):
+        defended = _defended(other, story)
+        involved |= defended | parties.accusers_of(defended, story)
+    return speaker not in involved
+
+
+def by_finding(claim: Claim, denial: Claim, story: Sequence[Claim],
+               signal: PairSignal | None = None,
+               signals: Mapping[str, PairSignal] | None = None) -> float:
+    """Evidence or an outsider's account against the party that earlier denied (in words, or
+    by blaming someone else): it names that party, or (an outsider's finding) says nearly
+    what the denial says (the model reads it as against), or nearly what an allegation the
+    denial rejected says (it corroborates that allegation)."""
+    if not is_version(denial, story) or claim.stance == "admission" or (
+            parties.DEFLECTION in claim.flags):
+        return 0.0
+    answered = answered_claims(denial, story)
+    if not answered:
+        return 0.0
+    defended = _defended(denial, story)
+    speaker = parties.speaker_side(claim)
+    if not defended or speaker in defended:
+        return 0.0
+    finding = parties.is_finding(claim.text)
+    if claim.stance != "allegation" and not finding:
+        return 0.0
+    before = [c for c in story if c.article_id != denial.article_id and _earlier(c, denial)]
+    accusers = parties.accusers_of(defended, before) | {
+        parties.speaker_side(c) for c in before if c.id in answered}
+    outsider = speaker not in accusers and (
+        parties.is_known(speaker) or parties.is_investigator(claim))
+    if not finding and not outsider:
+        return 0.0
+    if _blamed(claim, story) & defended:
+        if finding and outsider:
+            return BOTH_SCORE
+        return FINDING_SCORE if finding else THIRD_PARTY_SCORE
+    similar = signal is not None and signal.similarity >= FINDING_SIMILAR_MIN and (
+        signal.against >= FINDING_AGAINST_MIN)
+    corroborates = max((s.similarity for c, s in (signals or {}).items() if c in answered),
+                       default=0.0) >= CORROBORATE_MIN
+    return SIMILAR_FINDING_SCORE if finding and outsider and (similar or corroborates) else 0.0
+
+
+def is_version(claim: Claim, story: Sequence[Claim]) -> bool:
+    """A denial, or the accused's counter-allegation ("it struck a rocket cell, killing two
+    operatives"): the accused's version of events, which new facts can contradict."""
+    return parties.is_denial(claim) or is_counter_allegation(claim, story)
+
+
+def answered_claims(denial: Claim, story: Sequence[Claim]) -> frozenset[str]:
+    """The ids of the earlier claims the denial rejects (by `find_denials`); empty when it
+    rejects none: only a denial that answers something is a version new facts contradict."""
+    before = tuple(c for c in story if c.article_id != denial.article_id and _earlier(c, denial))
+    return _answered(denial, before)
+
+
+@lru_cache(maxsize=1024)
+def _answered(denial: Claim, before: tuple[Claim, ...]) -> frozenset[str]:
+    """`answered_claims`, remembered: every new claim of an article asks it again."""
+    return frozenset(c for alert in find_denials(denial, before) for c in alert.answers)
+
+
+def _defended(denial: Claim, story: Sequence[Claim]) -> frozenset[str]:
+    """The parties a denial clears (a counter-allegation: its speaker's); for an unknown
+    speaker, the accused parties it names, else the speaker itself ("Pakistani security
+    officials", a party the actor table does not know)."""
+    own = frozenset({parties.speaker_side(denial)} - {""})
+    if not parties.is_denial(denial):
+        return own
+    if parties.is_known(parties.speaker_side(denial)):
+        return parties.defended_sides(denial)
+    accused = {s for c in story if c.stance == "allegation" for s in parties.accused_sides(c)}
+    return frozenset(parties.named_sides(denial.text) & accused) or own
+
+
+def _blamed(claim: Claim, story: Sequence[Claim]) -> frozenset[str]:
+    named = parties.named_sides(claim.text)
+    if claim.stance == "allegation":
+        return parties.blamed_sides(claim, story) | named
+    return named
+
+
+def negated(text: str) -> bool:
+    return len(_NEGATION.findall(text)) % 2 == 1
+
+
+def reason(claim: Claim, best: Hit, count: int) -> str:
+    who = parties.names(claim)
+    old = best.claim
+    old_who = old.speaker_actor or old.speaker_org or old.speaker or old.source or "an earlier"
+    what = {
+        "figures": "gives casualty figures that conflict with",
+        "negation": "says the opposite of",
+        "finding": "reports findings that contradict",
+    }[best.why]
+    text = f"{who} {what} {old_who}'s {old.stance or 'claim'}: {_quote(claim)} vs {_quote(old)}"
+    if count > 1:
+        text += f" (and {count - 1} more earlier claim{'s' if count > 2 else ''})"
+    return text
+
+
+def _quote(claim: Claim, limit: int = 140) -> str:
+    text = claim.text.strip().rstrip(".")
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return f"“{text}”"
+
+
+def _same_source(a: Claim, b: Claim) -> bool:
+    return bool(a.source) and a.source.strip().lower() == b.source.strip().lower()
+
+
+def _earlier(a: Claim, b: Claim) -> bool:
+    if a.published is None or b.published is None:
+        return True
+    return a.published <= b.published

@@ -1,0 +1,178 @@
+"""Denials: the accused party rejects an earlier allegation of its story.
+
+    find_denials(claim, earlier) -> [Alert]   at most one alert, answering every match
+
+A new claim is a denial of an earlier claim when
+- it has stance `denial` and is no deflection ("hadn't seen the report" is not a denial);
+- the earlier claim is an `allegation` whose accused side is the denier's side, or the side
+  the denial speaks for (its `accused`): Konashenkov denying Amnesty's charge against Russia;
+- when the allegation names the accused generically, "soldiers" in a story whose only
+  state is the denier's, or "separatist fighters" denied by "separatist leaders";
+- when the speaker is not a known actor ("the ministry said"), the denial's own words name
+  the accused party ("claims the Syrian Arab Army used toxic gas were fabricated");
+- or the earlier claim is a counter-claim (B blames A back, or justifies itself) and the
+  denier is the party it blames: A rejecting "it was A's own rocket";
+- or the denial names whose claim it rejects ("rejected Moscow's claim that ...", "the
+  Houthi claim", "claims by Syrian authorities") and the earlier claim is that party's.
+An accused party's counter-accusation read as an allegation ("the IDF said its aircraft
+struck a rocket cell and accused Gaza authorities of inflating figures") answers the
+allegations against it too, with less weight (`MATCH_COUNTER_ALLEGATION`): the accused
+blaming someone else is its denial, whatever the words.
+A party never denies its own claim, and admissions are never alerts. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from monitor.detect import parties
+from monitor.records import Alert, Claim
+from monitor.text import short_id
+
+KIND = "denial"
+DEFAULT_STANCE_SCORE = 0.75  # a claim from an extractor that gives no stance score
+MATCH_SPEAKER = 1.0  # the denier is the accused party itself
+MATCH_ON_BEHALF = 0.9  # the denier speaks for the accused party
+MATCH_COUNTER = 0.9  # the denier is the party a counter-claim blames
+MATCH_NAMED = 0.8  # an unknown speaker's denial names the accused party as not guilty
+MATCH_GENERIC = 0.75  # the allegation names the accused generically ("soldiers")
+MATCH_OWNER = 0.9  # the denial names whose claim it rejects ("Moscow's claim that ...")
+MATCH_COUNTER_ALLEGATION = 0.7  # the accused blames someone else, in no denying words
+ANSWERABLE = frozenset({"allegation", "denial"})
+
+
+@dataclass(frozen=True)
+class Match:
+    claim: Claim
+    strength: float
+    counter: bool
+
+
+def find_denials(claim: Claim, earlier: Sequence[Claim], story_id: str = "") -> list[Alert]:
+    """One `denial` alert if `claim` rejects earlier allegations or counter-claims, else []."""
+    owners = parties.claim_owners(claim.text, earlier)
+    if parties.is_denial(claim) and not _finding_by_outsider(claim, earlier):
+        matches = [m for m in (match(claim, e, earlier, owners) for e in earlier)
+                   if m is not None]
+    elif is_counter_allegation(claim, earlier):
+        matches = [Match(m.claim, min(m.strength, MATCH_COUNTER_ALLEGATION), m.counter)
+                   for m in (match(claim, e, earlier, owners) for e in earlier)
+                   if m is not None and m.claim.stance == "allegation"]
+    else:
+        return []
+    if not matches:
+        return []
+    strength = max(m.strength for m in matches)
+    return [Alert(
+        id=short_id("al", claim.id, KIND), kind=KIND, claim_id=claim.id, story_id=story_id,
+        answers=tuple(m.claim.id for m in matches), reason=reason(claim, matches),
+        score=round((stance_confidence(claim) + strength) / 2, 4),
+        extra={"counter": any(m.counter for m in matches)},
+    )]
+
+
+def is_counter_allegation(claim: Claim, story: Sequence[Claim]) -> bool:
+    """An allegation by a party the story accused before it accused anyone, blaming a party
+    nobody in the story accused before: the accused pointing elsewhere (not the accuser
+    restating its charge, nor a party joining an accusation already made)."""
+    own = parties.speaker_side(claim)
+    if claim.stance != "allegation" or not own or not claim.accused:
+        return False
+    blamed = parties.accused_sides(claim)
+    before = [c for c in story if c.article_id != claim.article_id]
+    return own not in blamed and not blamed & parties.parties_accused(before) and (
+        parties.accused_first(claim, before))
+
+
+def match(denial: Claim, other: Claim, story: Sequence[Claim],
+          owners: frozenset[str] | None = None) -> Match | None:
+    """How `denial` answers `other`, or None when it does not. `owners`: the sides whose
+    claims the denial names (`parties.claim_owners`), when the caller has them."""
+    if other.article_id == denial.article_id or other.stance not in ANSWERABLE:
+        return None
+    denier = parties.speaker_side(denial)
+    if denier and denier == parties.speaker_side(other):
+        return None  # nobody denies their own side's claim
+    if owners is None:
+        owners = parties.claim_owners(denial.text, story)
+    if parties.speaker_side(other) in owners and parties.is_denial(other) | (
+            other.stance == "allegation"):
+        counter = other.stance == "denial" or parties.blames_back(other, story)
+        return Match(other, MATCH_OWNER, counter=counter)
+    if other.stance == "allegation":
+        found = _answers_allegation(denial, other, story, owners)
+        if found is not None:
+            return found
+    if parties.is_counter_claim(other) and denier:
+        if denier in parties.counter_targets(other, [*story, denial]):
+            return Match(other, MATCH_COUNTER, counter=True)
+    return None
+
+
+def _answers_allegation(denial: Claim, other: Claim, story: Sequence[Claim],
+                        owners: frozenset[str]) -> Match | None:
+    accused = parties.accused_sides(other)
+    counter = parties.blames_back(other, story)
+    denier = parties.speaker_side(denial)
+    if denier and denier in accused:
+        return Match(other, MATCH_SPEAKER, counter=counter)
+    if other.accused and not any(parties.is_known(a) for a in accused):  # "the separatists"
+        if denier in parties.blamed_sides(other, [*story, denial]) or (
+                parties.generic_heads(other.accused) & parties.generic_heads(
+                    f"{denial.speaker} {denial.speaker_org} {denial.speaker_actor}")):
+            return Match(other, MATCH_GENERIC, counter=counter)
+    if parties.accused_sides(denial) & accused and not _accuser(denial, other):
+        return Match(other, MATCH_ON_BEHALF, counter=counter)
+    if not parties.is_known(denier):  # "the ministry said": who is cleared, from the text
+        named = parties.cleared_sides(denial.text) - owners
+        if named & accused and parties.speaker_side(other) not in named:
+            return Match(other, MATCH_NAMED, counter=counter)
+    return None
+
+
+def stance_confidence(claim: Claim) -> float:
+    score = claim.stance_score if claim.stance_score > 0 else DEFAULT_STANCE_SCORE
+    return min(1.0, max(0.0, score))
+
+
+def reason(claim: Claim, matches: Sequence[Match]) -> str:
+    """"Russia (Igor Konashenkov, ...) denies Amnesty International's allegation that ..."."""
+    first = matches[0]
+    what = "counter-claim" if first.counter else "allegation"
+    verb = "rejects" if first.counter else "denies"
+    text = f"{parties.names(claim)} {verb} {_owner(first.claim)} {what} that {_gist(first.claim)}"
+    if len(matches) > 1:
+        others = sorted({_owner(m.claim).removesuffix("'s") for m in matches[1:]})
+        text += f" (and {len(matches) - 1} more, by {', '.join(others)})"
+    return text
+
+
+def _finding_by_outsider(claim: Claim, story: Sequence[Claim]) -> bool:
+    """An inquiry rejecting a party's version ("found nothing to support the claims") is no
+    denial but maybe a contradiction: evidence is a denial only from a party the story
+    accuses."""
+    speaker = parties.speaker_side(claim)
+    if not parties.is_finding(claim.text):
+        return False
+    return not speaker or speaker not in parties.parties_accused(story)
+
+
+def _accuser(denial: Claim, other: Claim) -> bool:
+    """True when the denial's speaker made (is on the side of) the allegation."""
+    return bool(parties.speaker_side(denial)) and (
+        parties.speaker_side(denial) == parties.speaker_side(other))
+
+
+def _owner(claim: Claim) -> str:
+    name = claim.speaker_actor or claim.speaker_org or claim.speaker or claim.source
+    if not name:
+        return "an earlier"
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _gist(claim: Claim, limit: int = 160) -> str:
+    text = (claim.content or claim.text).strip().rstrip(".")
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return f"“{text}”"

@@ -1,0 +1,279 @@
+"""The detect stage: one article's claims against the earlier claims of their story.
+
+    Detector(encoder, pairs).detect(db, story_id, claims, now) -> [Alert]
+
+Runs inside the article's transaction, after its claims are written. It
+1. loads the story's earlier claims (other articles), embedding any claim not yet embedded,
+   and gives a speaker named only by a role ("the spokesman") the party its report quoted
+   (`speakers.resolve_speakers`; "the defence ministry" alone: the story's only state), in
+   the new article and the earlier ones alike;
+2. asks `find_denials` and `find_contradictions` about every new claim;
+3. keeps one alert per event: the sentences of one article answering the same earlier
+   articles make one alert (the strongest sentence is its claim; two known parties denying
+   in one report stay two), and a contradiction answering an article the same article
+   already denies is dropped (the denial is the event);
+4. marks a re-report (the same party saying the same thing again, in another outlet or a
+   rewrite) with `thread_of` = the first alert's id, so it joins that alert's thread.
+It never alerts on a story labelled `other`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Protocol
+
+import numpy as np
+
+from monitor.detect import parties, speakers
+from monitor.detect.contradictions import (
+    FINDING_SIMILAR_MIN,
+    PairSignal,
+    find_contradictions,
+    wants_pair_stance,
+)
+from monitor.detect.denials import find_denials
+from monitor.records import Alert, Claim
+
+log = logging.getLogger(__name__)
+
+REREPORT_SIMILARITY = 0.8  # two statements of one party this close are one statement
+ANSWER_OVERLAP = 0.5  # share of the smaller answered set two alerts must have in common
+MAX_PAIRS = 64  # pair-stance calls per article
+
+
+class Embedder(Protocol):
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class PairModel(Protocol):
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, dict[str, float]]]:
+        ...
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """An alert already in the story, as the re-report check needs it."""
+
+    id: str
+    root: str
+    kind: str
+    answers: tuple[str, ...]
+    actor: str  # the canonical actor of the alert's speaker
+    vector: np.ndarray | None
+
+
+class Detector:
+    """Denials and contradictions of one article's claims within their story."""
+
+    def __init__(self, encoder: Embedder, pairs: PairModel | None = None,
+                 denial_threshold: float = 0.5, contradiction_threshold: float = 0.5) -> None:
+        self.encoder = encoder
+        self.pairs = pairs
+        self.thresholds = {"denial": denial_threshold, "contradiction": contradiction_threshold}
+
+    def detect(self, db: Any, story_id: str, claims: Sequence[Claim],
+               now: datetime) -> list[Alert]:
+        if not claims or story_label(db, story_id) == "other":
+            return []
+        articles = {c.article_id for c in claims}
+        earlier = load_story_claims(db, story_id, exclude=articles)
+        claims = speakers.resolve_state_organs(resolve_by_article(claims), earlier)
+        vectors = self._vectors(db, [*claims, *earlier])
+        signals = self._signals(claims, earlier, vectors)
+        found = [a for c in claims for a in self._find(c, earlier, signals, story_id)]
+        known = {c.id: c for c in [*claims, *earlier]}
+        alerts = drop_answered(merge(found, known), {k: c.article_id for k, c in known.items()})
+        previous = load_alerts(db, story_id, known, exclude=articles)
+        alerts = [thread(a, known[a.claim_id], vectors, previous) for a in alerts]
+        for alert in alerts:
+            log.info("%s alert %s on story %s (score %.2f%s)", alert.kind, alert.id, story_id,
+                     alert.score, f", thread of {alert.thread_of}" if alert.thread_of else "")
+        return alerts
+
+    def _find(self, claim: Claim, earlier: Sequence[Claim],
+              signals: Mapping[tuple[str, str], PairSignal], story_id: str) -> list[Alert]:
+        mine = {e: s for (c, e), s in signals.items() if c == claim.id}
+        found = find_denials(claim, earlier, story_id) + find_contradictions(
+            claim, earlier, mine, story_id)
+        return [a for a in found if a.score >= self.thresholds[a.kind]]
+
+    def _vectors(self, db: Any, claims: Sequence[Claim]) -> dict[str, np.ndarray]:
+        """Every claim's sentence embedding: stored ones read back, missing ones computed and
+        stored in `claims.embedding`."""
+        vectors = stored_vectors(db, [c.id for c in claims])
+        missing = [c for c in claims if c.id not in vectors]
+        if missing:
+            computed = self.encoder.embed([c.text for c in missing])
+            for claim, vector in zip(missing, computed, strict=True):
+                vectors[claim.id] = np.asarray(vector, dtype=np.float32)
+                db.execute("update claims set embedding = ? where id = ?",
+                           [vectors[claim.id].tobytes(), claim.id])
+        return vectors
+
+    def _signals(self, claims: Sequence[Claim], earlier: Sequence[Claim],
+                 vectors: Mapping[str, np.ndarray]) -> dict[tuple[str, str], PairSignal]:
+        """Encoder similarity of every (new, earlier) pair; pair-stance for the closest of
+        the pairs where a contradiction rule would read it."""
+        similar = {(c.id, e.id): float(vectors[c.id] @ vectors[e.id])
+                   for c in claims for e in earlier if c.source != e.source}
+        by_id = {c.id: c for c in [*claims, *earlier]}
+        wanted = [k for k, v in similar.items() if v >= FINDING_SIMILAR_MIN
+                  and wants_pair_stance(by_id[k[0]], by_id[k[1]], earlier)]
+        close = sorted(wanted, key=lambda k: -similar[k])[:MAX_PAIRS]
+        against = self._against(close, by_id)
+        return {k: PairSignal(v, against.get(k, 0.0)) for k, v in similar.items()}
+
+    def _against(self, keys: Sequence[tuple[str, str]],
+                 texts: Mapping[str, Claim]) -> dict[tuple[str, str], float]:
+        if self.pairs is None or not keys:
+            return {}
+        predictions = self.pairs.predict([(texts[e].text, texts[c].text) for c, e in keys])
+        return {k: float(p[1].get("against", 0.0)) for k, p in zip(keys, predictions, strict=True)}
+
+
+def merge(alerts: Sequence[Alert], claims: Mapping[str, Claim]) -> list[Alert]:
+    """One alert per kind and group of sentences answering the same earlier articles (for
+    denials, unless two known parties deny: M23 and Rwanda in one report); the strongest
+    sentence of a group is its claim, its answers the union."""
+    merged: list[Alert] = []
+    for kind in dict.fromkeys(a.kind for a in alerts):
+        for group in _groups([a for a in alerts if a.kind == kind], claims):
+            merged.append(_combine(group))
+    return merged
+
+
+def drop_answered(alerts: Sequence[Alert], article_of: Mapping[str, str]) -> list[Alert]:
+    """Drop contradictions answering an article a denial of the same article answers: a
+    denial that also conflicts with the allegation's figures, or says the opposite of the
+    counter-claim it rejects, is one event, the denial."""
+    denied = {article_of.get(c, c) for a in alerts if a.kind == "denial" for c in a.answers}
+    return [a for a in alerts if a.kind == "denial"
+            or not denied.intersection(article_of.get(c, c) for c in a.answers)]
+
+
+def thread(alert: Alert, claim: Claim, vectors: Mapping[str, np.ndarray],
+           previous: Sequence[Earlier]) -> Alert:
+    """The alert, with `thread_of` set when it re-reports an earlier alert of its story."""
+    for old in previous:
+        if old.kind == alert.kind and is_rereport(alert, claim, vectors.get(claim.id), old):
+            return replace(alert, thread_of=old.root)
+    return alert
+
+
+def is_rereport(alert: Alert, claim: Claim, vector: np.ndarray | None, old: Earlier) -> bool:
+    """The same party again: the same answered claims or nearly the same words. Two known
+    actors that differ are two statements (M23 and Rwanda, though on one side); an unknown
+    speaker ("the ministry") may be either."""
+    actor = parties.speaking_for(claim)
+    if parties.is_known(actor) and parties.is_known(old.actor) and actor != old.actor:
+        return False
+    if overlap(alert.answers, old.answers) >= ANSWER_OVERLAP:
+        return True
+    return vector is not None and old.vector is not None and (
+        float(vector @ old.vector) >= REREPORT_SIMILARITY)
+
+
+def overlap(a: Iterable[str], b: Iterable[str]) -> float:
+    first, second = set(a), set(b)
+    if not first or not second:
+        return 0.0
+    return len(first & second) / min(len(first), len(second))
+
+
+def story_label(db: Any, story_id: str) -> str | None:
+    row = db.execute("select label from stories where id = ?", [story_id]).fetchone()
+    return row[0] if row else None
+
+
+def load_story_claims(db: Any, story_id: str, exclude: Iterable[str] = ()) -> list[Claim]:
+    """The claims of a story, oldest first, leaving out those of the `exclude` articles;
+    speakers named by a role resolved within their article."""
+    from monitor.store.claims import claim_from_row
+
+    skip = set(exclude)
+    rows = db.query("select * from claims where story_id = ? order by published, article_id, idx",
+                    [story_id])
+    claims = resolve_by_article([claim_from_row(r) for r in rows if r["article_id"] not in skip])
+    return speakers.resolve_state_organs(claims, claims)
+
+
+def resolve_by_article(claims: Sequence[Claim]) -> list[Claim]:
+    """`speakers.resolve_speakers` over each article's claims, keeping the input order."""
+    by_article: dict[str, list[Claim]] = {}
+    for claim in claims:
+        by_article.setdefault(claim.article_id, []).append(claim)
+    resolved = {c.id: c for group in by_article.values()
+                for c in speakers.resolve_speakers(group)}
+    return [resolved[c.id] for c in claims]
+
+
+def stored_vectors(db: Any, ids: Sequence[str]) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        marks = ",".join("?" * len(chunk))
+        for cid, blob in db.execute(
+                f"select id, embedding from claims where id in ({marks})", chunk).fetchall():
+            if blob:
+                out[cid] = np.frombuffer(blob, dtype=np.float32)
+    return out
+
+
+def load_alerts(db: Any, story_id: str, claims: Mapping[str, Claim],
+                exclude: Iterable[str] = ()) -> list[Earlier]:
+    """The story's alerts from other articles, first first; the speaker of each is taken from
+    `claims` (resolved) when there, else from its stored row."""
+    skip = set(exclude)
+    rows = db.execute(
+        """select a.id, a.thread_of, a.kind, a.answers, c.speaker_actor, c.speaker,
+                  c.speaker_org, c.embedding, c.article_id, c.id
+           from alerts a join claims c on c.id = a.claim_id
+           where a.story_id = ? order by a.created_at, a.rowid""", [story_id]).fetchall()
+    return [_earlier(r, claims.get(r[9])) for r in rows if r[8] not in skip]
+
+
+def _earlier(row: Sequence[Any], claim: Claim | None) -> Earlier:
+    speaker = claim or Claim(id="", article_id="", index=0, text="", stance="",
+                             speaker=row[5] or "", speaker_org=row[6] or "",
+                             speaker_actor=row[4] or "")
+    vector = np.frombuffer(row[7], dtype=np.float32) if row[7] else None
+    return Earlier(id=row[0], root=row[1] or row[0], kind=row[2],
+                   answers=tuple(json.loads(row[3] or "[]")),
+                   actor=parties.speaking_for(speaker), vector=vector)
+
+
+def _groups(alerts: Sequence[Alert], claims: Mapping[str, Claim]) -> list[list[Alert]]:
+    """Alerts joined (transitively) when they answer a common earlier article and do not come
+    from two different known parties."""
+    groups: list[list[Alert]] = []
+    for alert in alerts:
+        touching = [g for g in groups if any(_same_event(alert, a, claims) for a in g)]
+        joined = [alert] + [a for g in touching for a in g]
+        groups = [g for g in groups if g not in touching] + [joined]
+    return groups
+
+
+def _same_event(one: Alert, other: Alert, claims: Mapping[str, Claim]) -> bool:
+    def articles(alert: Alert) -> set[str]:
+        return {claims[c].article_id if c in claims else c for c in alert.answers}
+
+    first, second = (parties.speaking_for(claims[a.claim_id]) if a.claim_id in claims else ""
+                     for a in (one, other))
+    if one.kind == "denial" and parties.is_known(first) and parties.is_known(second) and (
+            first != second):
+        return False
+    return bool(articles(one) & articles(other))
+
+
+def _combine(group: Sequence[Alert]) -> Alert:
+    best = max(group, key=lambda a: (a.score, -len(a.reason)))
+    answers = tuple(dict.fromkeys(c for a in group for c in a.answers))
+    if len(group) == 1:
+        return best
+    extra = {**best.extra, "sentences": [a.claim_id for a in group]}
+    return replace(best, answers=answers, extra=extra,
+                   reason=f"{best.reason} [{len(group)} sentences of this article]")

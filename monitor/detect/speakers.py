@@ -1,0 +1,101 @@
+"""Speakers named only by their role, resolved to the party they speak for.
+
+Reports name a speaker once and then only by role: "The Nigerian Air Force said ... The Air
+Force's spokesman said ...", "The UN Human Rights Office said ... The office said ...". The
+extractor leaves such a speaker unknown, so its denial would answer nobody. Here
+
+    resolve_speakers(claims)                 within one article: the party quoted nearest
+                                             before (a known one first), or after (a headline)
+    resolve_state_organs(claims, story)      "the Ministry of Defence" with nobody quoted near
+                                             it: the story's only state party
+
+give such claims the party's actor (and, for a denial or admission, the accused that follows
+its speaker). Other claims come back unchanged. Pure functions; no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from monitor.detect.parties import is_known, speaker_actor, state_sides
+from monitor.records import Claim
+
+# Speakers named only by their role ("the spokesman", "the office", "the information team"):
+# in a report they stand for the party the report quoted before (or, in a headline, after).
+ROLE_WORDS = frozenset("""spokesman spokeswoman spokesperson spokespeople spokespersons office
+    ministry military army air force forces armed paramilitary security team statement group
+    source sources official officials officer officers representative representatives command
+    government authorities authority agency militia movement department service unit commander
+    commanders leadership headquarters communique press information party organisation
+    organization defence defense interior foreign communication communications of for he she
+    it they we his her its their our the a an this that said new""".split())
+# Role words that name an organ of a state: with no party quoted nearby, such a speaker is
+# the story's only state ("the defence ministry" in a story whose one state is Cameroon).
+STATE_ORGANS = frozenset("""ministry military army air force forces armed defence defense
+    interior foreign government police security""".split())
+
+
+def is_role(name: str) -> bool:
+    """True for a speaker named only by a role: "The spokesman", "the military's statement"."""
+    words = [w for w in re.findall(r"[a-z]+", name.lower()) if len(w) > 1]
+    return bool(words) and set(words) <= ROLE_WORDS
+
+
+def resolve_speakers(claims: Sequence[Claim]) -> list[Claim]:
+    """The claims of one article, each speaker named only by a role given the party the
+    report quoted nearest before it (a known party first, else any named one), or failing
+    that after it (a headline); a denial's or admission's accused follows its speaker.
+    Other claims come back unchanged."""
+    ordered = sorted(claims, key=lambda c: c.index)
+    named = [(i, speaker_actor(c)) for i, c in enumerate(ordered)
+             if speaker_actor(c) and not _role_named(c)]
+    out = []
+    for i, claim in enumerate(ordered):
+        actor = _context_actor(i, named) if _needs_context(claim) else ""
+        out.append(_with_speaker(claim, actor) if actor else claim)
+    return out
+
+
+def resolve_state_organs(claims: Sequence[Claim], story: Sequence[Claim]) -> list[Claim]:
+    """Claims whose speaker is still only a role naming a state organ ("the Ministry of
+    Defence"), given the story's only state party; others unchanged."""
+    states = state_sides([*story, *claims])
+    if len(states) != 1:
+        return list(claims)
+    [state] = states
+    return [_with_speaker(c, state) if _state_organ(c) else c for c in claims]
+
+
+def _state_organ(claim: Claim) -> bool:
+    name = claim.speaker or claim.speaker_org or claim.speaker_actor
+    words = set(re.findall(r"[a-z]+", name.lower()))
+    return _needs_context(claim) and bool(words & STATE_ORGANS)
+
+
+def _role_named(claim: Claim) -> bool:
+    return is_role(claim.speaker or claim.speaker_org or claim.speaker_actor)
+
+
+def _needs_context(claim: Claim) -> bool:
+    return not is_known(speaker_actor(claim)) and _role_named(claim)
+
+
+def _context_actor(position: int, named: Sequence[tuple[int, str]]) -> str:
+    """Before: the nearest known party, else the nearest named; after: the same."""
+    for chosen in ([(i, a) for i, a in named if i < position][::-1],
+                   [(i, a) for i, a in named if i > position]):
+        known = [a for _, a in chosen if is_known(a)]
+        if known or chosen:
+            return known[0] if known else chosen[0][1]
+    return ""
+
+
+def _with_speaker(claim: Claim, actor: str) -> Claim:
+    own = claim.stance in ("denial", "admission") and not is_known(claim.accused_actor)
+    if not own:
+        return replace(claim, speaker_actor=actor)
+    accused = actor if not claim.accused or is_role(claim.accused) else claim.accused
+    return replace(claim, speaker_actor=actor, accused=accused, accused_actor=actor)
+

@@ -1,0 +1,206 @@
+"""find_contradictions and casualty figures: ranges, qualifiers, negation, findings (pure)."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.detect.contradictions import PairSignal, find_contradictions
+from monitor.detect.figures import figure_conflict, interval, nesting
+from monitor.detect.parties import is_finding
+from monitor.records import Casualties
+from tests.detect_helpers import claim, dead
+
+FIGURES = [
+    # new, old, conflict?
+    (dead(27), dead(20, None, "at_least"), False),          # "at least 20" vs "27"
+    (dead(12), dead(30, None, "at_least"), True),           # "12 dead" vs "at least 30"
+    (dead(0, 0, "none", "civilians"), dead(40, None, "at_least", "civilians"), True),
+    (dead(40, None, "at_least", "civilians"), dead(0, 0, "none", "civilians"), True),
+    (dead(100, None, "at_least"), dead(50, 50, "about"), True),   # NUG vs "about 50"
+    (dead(36, None, "at_least", "civilians"), dead(40, None, "at_least", "men"), False),
+    (dead(9), dead(7), False),                               # a revised toll
+    (dead(70, None, "at_least", "civilians"), dead(63), False),   # close figures: revision
+    (dead(30), dead(24, 99, "vague"), False),                # "dozens"
+    (dead(18), dead(3, 9, "vague"), False),                  # "several bodies": too loose
+    (dead(300), dead(24, 99, "vague"), True),
+    (dead(12, outcome="injured"), dead(40, None, "at_least"), False),  # other outcome
+    (dead(2, who="operatives"), dead(18), False),            # two fighters among 18 dead
+    (dead(2, who="soldiers"), dead(18, who="children"), False),  # not comparable
+    (dead(10, who="civilians"), dead(30), False),            # civilians within people
+    (dead(40, None, "at_least", "civilians"), dead(12), True),   # more civilians than dead
+    (dead(5, None, "at_most"), dead(20, None, "at_least"), True),
+    (dead(20, 30, "range"), dead(26, None, "at_least", "civilians"), False),
+]
+
+
+@pytest.mark.parametrize(("new", "old", "conflict"), FIGURES)
+def test_figure_conflicts_respect_ranges_and_qualifiers(new: Casualties, old: Casualties,
+                                                        conflict: bool) -> None:
+    score = figure_conflict(new, old)
+    assert (score > 0) is conflict, (new, old, score)
+    assert 0 <= score <= 1
+
+
+def test_a_rise_announced_as_such_is_an_update() -> None:
+    assert figure_conflict(dead(40), dead(12), "The toll rose to 40") == 0
+    assert figure_conflict(dead(2), dead(5, None, "at_least"),
+                           "The toll rose to seven after two more bodies were found") == 0
+    assert figure_conflict(dead(40), dead(12), "Forty people were killed") > 0
+
+
+def test_intervals_and_groups() -> None:
+    assert interval(dead(50, 50, "about")) == (40, 60)
+    assert interval(dead(20, None, "at_least"))[1] == float("inf")
+    assert interval(dead(0, 0, "none")) == (0, 0)
+    assert nesting("children", "civilians") == "a_in_b"
+    assert nesting("people", "civilians") == "b_in_a"
+    assert nesting("soldiers", "civilians") == ""
+
+
+REPORT = claim("a1", "n1", "allegation", "Rescuers said 12 people were killed.",
+               speaker="rescuers", speaker_actor="White Helmets", accused_actor="Syria",
+               casualties=[dead(12)])
+
+
+def test_conflicting_figures_from_another_source_alert() -> None:
+    new = claim("b1", "n2", "allegation", "At least 30 people were killed, doctors said.",
+                speaker="doctors", speaker_actor="Doctors", accused_actor="Syria",
+                casualties=[dead(30, None, "at_least")], hours=3)
+    [alert] = find_contradictions(new, [REPORT], story_id="s1")
+    assert alert.kind == "contradiction" and alert.answers == ("a1",)
+    assert "casualty figures" in alert.reason and alert.score >= 0.5
+    same_outlet = claim("b1", "n2", "allegation", casualties=[dead(30, None, "at_least")],
+                        source=REPORT.source)
+    assert find_contradictions(same_outlet, [REPORT]) == []
+
+
+DENIAL = claim("d1", "n2", "denial", "The ministry called the chlorine claims fabricated.",
+               speaker="Foreign Ministry", speaker_actor="Syria (government)",
+               accused_actor="Syria (government)", hours=24)
+
+
+def test_an_investigation_finding_contradicts_the_earlier_denial() -> None:
+    finding = claim("f1", "n3", "allegation",
+                    "The OPCW concluded a Syrian Air Force helicopter dropped the cylinder.",
+                    speaker="OPCW", speaker_actor="OPCW", accused_actor="Syria (government)",
+                    hours=24 * 700)
+    [alert] = find_contradictions(finding, [REPORT, DENIAL])
+    assert alert.answers == ("d1",)
+    assert "findings that contradict" in alert.reason
+
+
+def test_the_accuser_repeating_itself_is_no_contradiction() -> None:
+    again = claim("f1", "n3", "allegation", "Rescuers again blamed government helicopters.",
+                  speaker="rescuers", speaker_actor="White Helmets",
+                  accused_actor="Syria (government)", hours=30)
+    assert find_contradictions(again, [REPORT, DENIAL]) == []
+    with_evidence = claim("f2", "n3", "allegation",
+                          "Rescuers said samples confirmed chlorine from government barrels.",
+                          speaker="rescuers", speaker_actor="White Helmets",
+                          accused_actor="Syria (government)", hours=30)
+    assert find_contradictions(with_evidence, [REPORT, DENIAL])
+
+
+def test_negation_needs_the_model_similarity_and_one_negated_side() -> None:
+    used = claim("a1", "n1", "allegation", "Russian forces used cluster munitions in Kharkiv.",
+                 speaker_actor="Ukraine", accused_actor="Russia")
+    unused = claim("b1", "n2", "other", "No cluster munitions were used in Kharkiv.",
+                   speaker_actor="Observers", hours=2)
+    strong = {"a1": PairSignal(similarity=0.8, against=0.9)}
+    [alert] = find_contradictions(unused, [used], strong)
+    assert alert.answers == ("a1",) and "opposite" in alert.reason
+    assert find_contradictions(unused, [used], {"a1": PairSignal(0.8, 0.3)}) == []
+    assert find_contradictions(unused, [used], {"a1": PairSignal(0.2, 0.95)}) == []
+    both_plain = claim("b2", "n2", "other", "Cluster munitions were used in Kharkiv.", hours=2)
+    assert find_contradictions(both_plain, [used], strong) == []
+
+
+def test_a_denial_asserts_only_none_not_the_figures_it_disputes() -> None:
+    disputed = claim("b1", "n2", "denial", "The reports of 18 dead do not match our information.",
+                     speaker_actor="Israel", casualties=[dead(18)], hours=2)
+    old = claim("a1", "n1", "allegation", "Two people were killed.", speaker_actor="Medics",
+                casualties=[dead(2)])
+    assert find_contradictions(disputed, [old]) == []
+
+
+RAID = claim("r1", "n1", "allegation", "Soldiers killed villagers at a community bazaar.",
+             speaker="residents", speaker_actor="Residents", accused="soldiers")
+
+
+def test_an_investigators_allegation_against_a_generic_accused_contradicts_the_denial() -> None:
+    denial = claim("d1", "n2", "denial", "Those killed were members of the armed group.",
+                   speaker="defence minister", speaker_actor="Colombia (government)", hours=2)
+    finding = claim("f1", "n3", "allegation", "At least four of those killed were civilians.",
+                    speaker="Colombia's Attorney General's Office",
+                    speaker_actor="Colombia Attorney General", accused="the army operation",
+                    hours=900)
+    [alert] = find_contradictions(finding, [RAID, denial])
+    assert alert.answers == ("d1",)
+
+
+def test_only_a_denial_that_answers_an_allegation_can_be_contradicted() -> None:
+    aside = claim("d1", "n2", "denial", "Many of the bodies could not be identified.",
+                  speaker="NUG spokesperson", speaker_actor="National Unity Government",
+                  hours=2)
+    finding = claim("f1", "n3", "allegation",
+                    "The UN found that schoolchildren were among those killed.",
+                    speaker="UN rights office", speaker_actor="United Nations",
+                    accused_actor="National Unity Government", hours=30)
+    assert find_contradictions(finding, [RAID, aside]) == []
+
+
+def test_negation_is_left_to_parties_outside_the_dispute() -> None:
+    used = claim("a1", "n1", "allegation", "Russian forces used cluster munitions in Kharkiv.",
+                 speaker_actor="Ukraine", accused_actor="Russia")
+    strong = {"a1": PairSignal(similarity=0.8, against=0.9)}
+    accused = claim("b1", "n2", "denial", "Russia did not use cluster munitions in Kharkiv.",
+                    speaker_actor="Russia", accused_actor="Russia", hours=2)
+    spokesman = claim("b2", "n2", "other", "No cluster munitions were used in Kharkiv.",
+                      speaker="the spokesman", hours=2)
+    assert find_contradictions(accused, [used], strong) == []  # that is a denial
+    assert find_contradictions(spokesman, [used], strong) == []  # whose spokesman?
+    monitors = claim("b3", "n3", "other", "No cluster munitions were used in Kharkiv.",
+                     speaker="OSCE monitors", speaker_actor="Organization for Security and "
+                     "Co-operation in Europe", hours=2)
+    [alert] = find_contradictions(monitors, [used], strong)
+    assert alert.answers == ("a1",)
+
+
+def test_finding_cues() -> None:
+    assert is_finding("Investigators found remnants of submunitions.")
+    assert not is_finding("Reuters could not independently verify the figures.")
+    assert not is_finding("The ministry said 34 people were killed.")
+    assert not is_finding("Lies fabricated by the remnants of the TPLF clique.")
+    assert not is_finding("Amnesty demanded an investigation into the strike.")
+
+
+def test_an_outsiders_finding_close_to_the_rejected_allegation_contradicts_the_denial() -> None:
+    strike = claim("a1", "n1", "allegation", "Pakistani air strikes killed 46 civilians in "
+                   "Paktika.", speaker_actor="Taliban", accused="Pakistani air strikes")
+    rejection = claim("d1", "n2", "denial", "The officials rejected claims that civilians were "
+                      "hit.", speaker="Pakistani security officials",
+                      speaker_actor="Pakistani Security Officials", hours=2)
+    finding = claim("f1", "n3", "allegation", "The UN mission found credible reports that "
+                    "civilians were killed in the Paktika strikes.", speaker="UN mission",
+                    speaker_actor="United Nations", hours=30)
+    close = {"a1": PairSignal(similarity=0.7), "d1": PairSignal(similarity=0.3)}
+    [alert] = find_contradictions(finding, [strike, rejection], close)
+    assert alert.answers == ("d1",) and "findings" in alert.reason
+    far = {"a1": PairSignal(similarity=0.4), "d1": PairSignal(similarity=0.3)}
+    assert find_contradictions(finding, [strike, rejection], far) == []
+    taliban = claim("f2", "n3", "allegation", "The Taliban found that civilians were killed.",
+                    speaker_actor="Taliban", hours=30)  # the accuser again: no new fact
+    assert find_contradictions(taliban, [strike, rejection], {"a1": PairSignal(0.9)}) == []
+
+
+def test_the_accuseds_counter_allegation_is_a_version_findings_contradict() -> None:
+    toll = claim("a1", "n1", "allegation", "An Israeli strike killed 18 people in Nuseirat.",
+                 speaker_actor="Gaza Health Ministry", accused_actor="Israel")
+    cell = claim("c1", "n2", "allegation", "The IDF said it struck an Islamic Jihad rocket cell.",
+                 speaker="The IDF", speaker_actor="Israel", accused="Islamic Jihad rocket cell",
+                 hours=2)
+    finding = claim("f1", "n3", "allegation", "UN investigators found no Israeli target there; "
+                    "those killed were children.", speaker="UN investigators",
+                    speaker_actor="United Nations", accused_actor="Israel", hours=200)
+    [alert] = find_contradictions(finding, [toll, cell])
+    assert alert.answers == ("c1",)

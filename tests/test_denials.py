@@ -1,0 +1,327 @@
+"""find_denials (pure): actor matching, counter-claims, deflections, admissions; and the
+Detector over a store: one alert per event, re-reports threaded, `other` stories guarded."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import pytest
+
+from monitor.detect.denials import find_denials
+from monitor.detect.detector import Detector
+from monitor.records import Alert, Claim
+from monitor.store import Store, iso
+from monitor.store.alerts import write_alerts
+from tests.detect_helpers import T0, WordEncoder, claim, dead
+
+AMNESTY = claim("c1", "a1", "allegation", "Amnesty said Russian bombers killed 119 civilians.",
+                speaker="Amnesty International", speaker_actor="Amnesty International",
+                accused="Russian bombers", accused_actor="Russia")
+AMNESTY_2 = claim("c2", "a2", "allegation", "Russian strikes hit homes and hospitals.",
+                  speaker="Amnesty International", speaker_actor="Amnesty International",
+                  accused="Russian air force", accused_actor="Russia", hours=1)
+
+
+def test_the_accused_denying_answers_every_matching_allegation() -> None:
+    denial = claim("d1", "a3", "denial", "Russia's Defence Ministry dismissed the report.",
+                   speaker="Igor Konashenkov", speaker_actor="Russia", hours=2)
+    [alert] = find_denials(denial, [AMNESTY, AMNESTY_2], "s1")
+    assert alert.kind == "denial" and alert.answers == ("c1", "c2")
+    assert alert.claim_id == "d1" and alert.story_id == "s1"
+    assert alert.reason.startswith("Russia (Igor Konashenkov) denies Amnesty International's")
+    assert 0.5 <= alert.score <= 1
+
+
+def test_a_denial_on_behalf_of_the_accused_counts() -> None:
+    denial = claim("d1", "a3", "denial", speaker="a spokesman", accused="Russian forces",
+                   accused_actor="Russia", hours=2)
+    [alert] = find_denials(denial, [AMNESTY])
+    assert alert.answers == ("c1",)
+
+
+def test_someone_else_denying_is_not_an_answer() -> None:
+    denial = claim("d1", "a3", "denial", speaker="Hamas", speaker_actor="Hamas",
+                   accused_actor="Hamas", hours=2)
+    assert find_denials(denial, [AMNESTY]) == []
+
+
+def test_deflections_and_admissions_are_never_denials() -> None:
+    deflection = claim("d1", "a3", "other", "The Kremlin has not seen the report.",
+                       speaker="Dmitry Peskov", speaker_actor="Russia", flags=["deflection"])
+    flagged = claim("d2", "a3", "denial", "We have no information about it.",
+                    speaker="Dmitry Peskov", speaker_actor="Russia", flags=["deflection"])
+    admission = claim("d3", "a3", "admission", "The ministry admitted a strike hit homes.",
+                      speaker="Russian Defence Ministry", speaker_actor="Russia")
+    for new in (deflection, flagged, admission):
+        assert find_denials(new, [AMNESTY]) == []
+
+
+def test_a_claim_of_the_same_article_is_not_answered() -> None:
+    denial = claim("d1", "a1", "denial", speaker_actor="Russia", hours=2)
+    assert find_denials(denial, [AMNESTY]) == []
+
+
+UKRAINE = claim("u1", "k1", "allegation", "Russian artillery struck the aid point.",
+                speaker="regional administration", speaker_actor="Ukraine",
+                accused="Russian artillery", accused_actor="Russia")
+
+
+def test_counter_accusation_as_allegation_is_answered_by_the_blamed_party() -> None:
+    counter = claim("r1", "k2", "allegation", "A Ukrainian air-defence missile caused the blast.",
+                    speaker="Russian-installed administration", speaker_actor="Russia",
+                    accused="Ukrainian air defence", accused_actor="Ukraine", hours=1)
+    denial_by_russia = claim("r2", "k2", "denial", "Russian forces had not fired on Kherson.",
+                             speaker_actor="Russia", accused_actor="Russia", hours=1)
+    [alert] = find_denials(denial_by_russia, [UKRAINE])
+    assert alert.answers == ("u1",)
+    rejection = claim("u2", "k3", "denial", "The Russian claim is cynical disinformation.",
+                      speaker="Southern Defence Forces", speaker_actor="Ukraine",
+                      accused_actor="Ukraine", hours=2)
+    [alert] = find_denials(rejection, [UKRAINE, counter, denial_by_russia])
+    assert alert.answers[0] == "r1" and "u1" not in alert.answers  # not Ukraine's own
+    assert alert.extra["counter"] is True
+    assert "rejects Russia's counter-claim" in alert.reason
+
+
+def test_counter_accusation_flagged_denial_targets_the_original_accuser() -> None:
+    counter = claim("r1", "k2", "denial", "The blast was caused by a missile that fell short.",
+                    speaker_actor="Russia", accused_actor="Russia",
+                    flags=["counter_accusation"], hours=1)
+    rejection = claim("u2", "k3", "denial", "No air-defence systems were operating.",
+                      speaker_actor="Ukraine", accused_actor="Ukraine", hours=2)
+    [alert] = find_denials(rejection, [UKRAINE, counter])
+    assert alert.answers == ("r1",)
+    bystander = claim("x1", "k4", "denial", "We had nothing to do with it.",
+                      speaker_actor="Belarus", accused_actor="Belarus", hours=3)
+    assert find_denials(bystander, [UKRAINE, counter]) == []
+
+
+def test_a_denial_naming_whose_claim_it_rejects_answers_that_party() -> None:
+    counter = claim("r1", "k2", "allegation", "A Ukrainian air-defence missile hit the clinic.",
+                    speaker="the ministry", speaker_actor="Russia",
+                    accused="Ukrainian air-defence missile", hours=1)
+    rejection = claim("u2", "k3", "denial", "Air Force rejects Russian version of the strike",
+                      speaker="Air Force", speaker_actor="Air", hours=2)
+    [alert] = find_denials(rejection, [UKRAINE, counter])
+    assert alert.answers == ("r1",)  # not Ukraine's allegation against Russia
+
+
+def test_a_generic_accused_is_the_storys_only_state_or_the_group_named_alike() -> None:
+    residents = claim("c1", "a1", "allegation", "Soldiers opened fire at the bazaar.",
+                      speaker="residents", speaker_actor="Residents", accused="soldiers")
+    minister = claim("d1", "a2", "denial", "The operation targeted dissidents.",
+                     speaker="Colombia's defence minister",
+                     speaker_actor="Colombia (government)", hours=2)
+    [alert] = find_denials(minister, [residents])
+    assert alert.answers == ("c1",)
+    attack = claim("c2", "a1", "allegation", "Separatist terrorists attacked the school.",
+                   speaker_actor="Cameroon (government)", accused="separatist terrorists")
+    leaders = claim("d2", "a2", "denial", "Our fighters were not involved.",
+                    speaker="Ambazonian separatist leaders",
+                    speaker_actor="Ambazonian Separatist Leaders", hours=2)
+    [alert] = find_denials(leaders, [attack])
+    assert alert.answers == ("c2",)
+
+
+def test_an_inquiry_rejecting_a_version_is_no_denial() -> None:
+    denial = claim("d1", "a2", "denial", "Damascus said the attack was staged.",
+                   speaker_actor="Syria (government)", hours=2)
+    inquiry = claim("f1", "a3", "denial", "Investigators found nothing to support the claims "
+                    "by Syrian authorities that the incident had been staged.",
+                    speaker="Investigators", speaker_actor="Investigators", hours=90)
+    assert find_denials(inquiry, [AMNESTY, denial]) == []
+
+
+def test_a_justification_is_a_denial_by_the_accused() -> None:
+    justification = claim("r1", "k2", "denial", "The vehicles were legitimate military targets.",
+                          speaker="Konashenkov", speaker_actor="Russia",
+                          flags=["justification"], hours=1)
+    [alert] = find_denials(justification, [AMNESTY])
+    assert alert.answers == ("c1",)
+
+
+def _story(store: Store, story_id: str = "s1", label: str = "war_crime_allegation") -> None:
+    with store.transaction() as db:
+        db["stories"].insert({"id": story_id, "title": "t", "label": label,
+                              "first_seen": iso(T0), "last_seen": iso(T0)}, replace=True)
+
+
+def _feed(store: Store, detector: Detector, claims: Sequence[Claim],
+          story_id: str = "s1") -> list[Alert]:
+    """What the pipeline does for one article: write its claims, detect, write alerts."""
+    from monitor.store.claims import write_claims
+
+    with store.transaction() as db:
+        for aid in {c.article_id for c in claims}:
+            db["articles"].insert({"id": aid, "title": aid}, replace=True)
+        write_claims(db, claims, story_id, T0)
+        alerts = detector.detect(db, story_id, claims, T0)
+        write_alerts(db, alerts, T0)
+    return alerts
+
+
+@pytest.fixture
+def detector() -> Detector:
+    return Detector(WordEncoder(), pairs=None)
+
+
+def test_several_denial_sentences_of_one_article_make_one_alert(
+        store: Store, detector: Detector) -> None:
+    _story(store)
+    _feed(store, detector, [AMNESTY])
+    weak = claim("d1", "a3", "denial", "The ministry called the report biased.",
+                 speaker_actor="Russia", score=0.6, hours=2, index=1)
+    strong = claim("d2", "a3", "denial", "Russia denied using cluster munitions in Syria.",
+                   speaker_actor="Russia", score=0.95, hours=2, index=2)
+    [alert] = _feed(store, detector, [weak, strong])
+    assert alert.claim_id == "d2" and alert.answers == ("c1",)
+    assert alert.thread_of is None
+
+
+def test_the_same_denial_re_reported_joins_the_first_alerts_thread(
+        store: Store, detector: Detector) -> None:
+    _story(store)
+    _feed(store, detector, [AMNESTY])
+    [first] = _feed(store, detector, [claim(
+        "d1", "a3", "denial", "Russia's Defence Ministry dismissed the Amnesty report.",
+        speaker="Russian Defence Ministry", speaker_actor="Russia", hours=2)])
+    [again] = _feed(store, detector, [claim(
+        "d2", "a4", "denial", "Igor Konashenkov said the report contained fake information.",
+        speaker="Igor Konashenkov", speaker_actor="Russia", source="Other Wire", hours=5)])
+    assert first.thread_of is None
+    assert again.thread_of == first.id and again.id != first.id
+    [third] = _feed(store, detector, [claim(
+        "d3", "a5", "denial", "The Kremlin rejected the report.",
+        speaker_actor="Russia", source="Third Wire", hours=7)])
+    assert third.thread_of == first.id  # the thread's root, not the previous re-report
+    with store.reading() as db:
+        row = db["alerts"].get(again.id)
+    assert row["thread_of"] == first.id and json.loads(row["answers"]) == ["c1"]
+
+
+def test_a_different_party_denying_is_a_new_alert(store: Store, detector: Detector) -> None:
+    _story(store)
+    drc = claim("c1", "a1", "allegation", "M23 and Rwandan troops shelled the camp.",
+                speaker_actor="DR Congo (government)", accused="M23 and Rwandan troops",
+                accused_actor="M23")
+    _feed(store, detector, [drc])
+    [m23] = _feed(store, detector, [claim("d1", "a2", "denial", "M23 denied firing on the camp.",
+                                          speaker_actor="M23", hours=2)])
+    [rwanda] = _feed(store, detector, [claim("d2", "a3", "denial", "Rwanda had nothing to do "
+                                             "with it.", speaker_actor="Rwanda", hours=4)])
+    assert m23.thread_of is None and rwanda.thread_of is None
+
+
+def test_a_contradiction_of_what_the_article_denies_is_the_denial(
+        store: Store, detector: Detector) -> None:
+    _story(store)
+    report = claim("c1", "a1", "allegation", "The strike killed at least 40 civilians.",
+                   speaker_actor="Doctors", accused_actor="Pakistan",
+                   casualties=[dead(40, None, "at_least", "civilians")])
+    _feed(store, detector, [report])
+    denial = claim("d1", "a2", "denial", "No civilians were harmed in the strike.",
+                   speaker_actor="Pakistan", casualties=[dead(0, 0, "none", "civilians")],
+                   hours=2)
+    alerts = _feed(store, detector, [denial])
+    assert [a.kind for a in alerts] == ["denial"]
+
+
+def test_no_alert_on_a_story_labelled_other(store: Store, detector: Detector) -> None:
+    _story(store, label="other")
+    _feed(store, detector, [AMNESTY])
+    denial = claim("d1", "a3", "denial", speaker_actor="Russia", hours=2)
+    assert _feed(store, detector, [denial]) == []
+
+
+def test_a_speaker_named_by_role_speaks_for_the_party_quoted_before() -> None:
+    from monitor.detect.speakers import resolve_speakers
+
+    said = claim("n1", "a2", "allegation", "The Nigerian Air Force said it struck bandits.",
+                 speaker="The Nigerian Air Force", speaker_actor="Nigeria (government)",
+                 index=1)
+    spokesman = claim("n2", "a2", "denial", "The spokesman said no civilians were harmed.",
+                      speaker="The Air Force's spokesman", speaker_actor="Air Force",
+                      accused="The Air Force's spokesman", accused_actor="Air Force", index=2)
+    witness = claim("n3", "a2", "other", "A witness said the jet came twice.",
+                    speaker="A witness", speaker_actor="Witness", index=3)
+    resolved = resolve_speakers([said, spokesman, witness])
+    assert resolved[1].speaker_actor == "Nigeria (government)"
+    assert resolved[1].accused_actor == "Nigeria (government)"  # a denial defends its speaker
+    assert resolved[2] == witness  # a named speaker keeps its name
+    headline = claim("h1", "a3", "denial", "Spokesman: the reports are false.",
+                     speaker="Spokesman", speaker_actor="Spokesman", index=0)
+    body = claim("h2", "a3", "denial", "Moscow rejected the report.", speaker="Moscow",
+                 speaker_actor="Russia", index=1)
+    assert resolve_speakers([headline, body])[0].speaker_actor == "Russia"
+
+
+def test_a_state_organ_quoted_alone_is_the_storys_only_state() -> None:
+    from monitor.detect.speakers import resolve_state_organs
+
+    ministry = claim("m1", "a4", "denial", "The ministry called the claims absurd.",
+                     speaker="The Ministry of Defence", speaker_actor="Defence")
+    resolved = resolve_state_organs([ministry], [claim(
+        "c1", "a1", "allegation", "Cameroon blamed the separatists.", speaker="Cameroon",
+        speaker_actor="Cameroon (government)", accused="separatists")])
+    assert resolved[0].speaker_actor == "Cameroon (government)"
+    two_states = [AMNESTY, claim("u1", "a1", "allegation", speaker_actor="Ukraine",
+                                 accused_actor="Russia")]
+    assert resolve_state_organs([ministry], two_states) == [ministry]
+
+
+def test_the_accused_blaming_someone_else_denies_but_the_accuser_restating_does_not() -> None:
+    ministry = claim("g1", "a1", "allegation", "An Israeli strike killed 18 people.",
+                     speaker="Gaza Health Ministry", speaker_actor="Gaza Health Ministry",
+                     accused_actor="Israel")
+    idf = claim("i1", "a2", "allegation", "The IDF accused Islamic Jihad of firing from homes.",
+                speaker="The IDF", speaker_actor="Israel", accused="Islamic Jihad",
+                accused_actor="Palestinian Islamic Jihad", hours=2)
+    [alert] = find_denials(idf, [ministry])
+    assert alert.answers == ("g1",) and alert.score < 0.9  # weaker than a denial in words
+    restated = claim("g2", "a3", "allegation", "The ministry said Israeli fire killed 34.",
+                     speaker="Gaza Health Ministry", speaker_actor="Gaza Health Ministry",
+                     accused="the Israeli army", hours=4)
+    hamas_blamed = claim("i2", "a2", "allegation", "Israel said Hamas used the school.",
+                         speaker_actor="Israel", accused_actor="Hamas", hours=2)
+    assert find_denials(restated, [ministry, hamas_blamed]) == []
+
+
+def test_an_armed_group_named_generically_is_the_storys_only_armed_group() -> None:
+    attack = claim("j1", "a1", "allegation", "Jihadists killed 200 civilians digging trenches.",
+                   speaker="security sources", speaker_actor="Security Sources",
+                   accused="jihadists")
+    jnim = claim("j2", "a2", "denial", "JNIM said those killed were army auxiliaries.",
+                 speaker="JNIM", speaker_actor="JNIM", flags=["justification"], hours=3)
+    [alert] = find_denials(jnim, [attack])
+    assert alert.answers == ("j1",)
+
+
+def test_sentences_of_one_article_contradicting_the_same_denial_are_one_alert(
+        store: Store, detector: Detector) -> None:
+    _story(store)
+    _feed(store, detector, [AMNESTY])
+    _feed(store, detector, [claim("d1", "a2", "denial", "Russia denied using cluster bombs.",
+                                  speaker_actor="Russia", hours=2)])
+    headline = claim("f1", "a3", "allegation", "Ukraine: Russian cluster bombs killed civilians.",
+                     speaker="Ukraine", speaker_actor="Ukraine", accused_actor="Russia",
+                     hours=9, index=0)
+    finding = claim("f2", "a3", "allegation", "Researchers found Russian submunition remnants.",
+                    speaker="Human Rights Watch", speaker_actor="Human Rights Watch",
+                    accused_actor="Russia", hours=9, index=1)
+    alerts = _feed(store, detector, [headline, finding])
+    assert [a.kind for a in alerts] == ["contradiction"] and alerts[0].answers == ("d1",)
+
+
+def test_a_revised_sentence_is_embedded_again(store: Store, detector: Detector) -> None:
+    _story(store)
+    _feed(store, detector, [AMNESTY, AMNESTY_2])
+    with store.reading() as db:
+        before = dict(db.execute("select id, embedding from claims").fetchall())
+    revised = claim("c2", "a2", "allegation", "Russian strikes hit a hospital in Idlib.",
+                    speaker_actor="Amnesty International", accused_actor="Russia", hours=1)
+    _feed(store, detector, [revised])
+    with store.reading() as db:
+        after = dict(db.execute("select id, embedding from claims").fetchall())
+    assert after["c1"] == before["c1"]  # untouched sentence: its embedding is kept
+    assert after["c2"] and after["c2"] != before["c2"]
