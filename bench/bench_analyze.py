@@ -28,12 +28,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--runtime", default=None)
+    parser.add_argument("--batch", type=int, default=None, help="encoder batch size")
     args = parser.parse_args()
     if not ARCHIVE.exists():
         sys.exit(f"{ARCHIVE} is not present")
     cfg = config_mod.load(Path(__file__).resolve().parents[1] / "config" / "monitor.toml")
     if args.runtime:
         cfg = config_mod.with_overrides(cfg, classification={"runtime": args.runtime})
+    if args.batch:
+        cfg = config_mod.with_overrides(cfg, classification={"batch_size": args.batch})
     lines = [json.dumps(i) for i in items(args.items)]
     start = time.perf_counter()
     cpu0 = time.process_time()

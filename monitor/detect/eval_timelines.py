@@ -212,7 +212,7 @@ def _show(value: float | None) -> str:
 
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", default="heldout", choices=("tune", "heldout"))
+    parser.add_argument("--split", default="heldout", choices=("tune", "heldout", "fresh"))
     parser.add_argument("--timeline", action="append", default=[], help="only this timeline")
     parser.add_argument("--path", type=Path, default=DEFAULT_PATH)
     parser.add_argument("-v", "--verbose", action="store_true",

@@ -150,6 +150,7 @@ def article_actors(article: Article, claims: Sequence[Claim]) -> frozenset[str]:
     return frozenset(named)
 
 
+@lru_cache(maxsize=65536)  # every stored headline is read again for each incoming article
 def name_keys(text: str) -> frozenset[str]:
     """Proper names that pin an incident down: capitalised words inside a sentence that are
     no actor, country or common word ("Saltivka", "Tal Mardikh" -> "mardikh"), case-folded."""
@@ -175,15 +176,16 @@ def _opens_sentence(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:\"“"
 
 
-def _key(token: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _key(token: str) -> frozenset[str]:
     """The case-folded key of a capitalised token, or nothing for a word naming no incident."""
     word = _POSSESSIVE.sub("", token).strip("'’-")
     folded = word.casefold()
     if len(folded) < 4 or folded in COMMON_WORDS or folded in _actor_words():
-        return set()
+        return frozenset()
     if _DESCRIPTOR.search(word) or is_country(word) or known_actor(f"{word} forces"):
-        return set()
-    return {folded}
+        return frozenset()
+    return frozenset({folded})
 
 
 @lru_cache(maxsize=1)

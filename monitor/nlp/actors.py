@@ -96,12 +96,14 @@ def actor_kind(actor: str) -> str:
     return table().kinds.get(canonical_actor(actor), "")
 
 
+@lru_cache(maxsize=65536)
 def is_country(name: str) -> bool:
     """True for a bare country name or plural demonym ("Syria", "Russians")."""
     tokens = _normal_tokens(name)
     return bool(tokens) and _plain(tokens) in table().bare
 
 
+@lru_cache(maxsize=65536)  # detection asks again about every stored claim of a story
 def mentioned_actors(text: str, countries: bool = False) -> tuple[str, ...]:
     """Every known actor named in a text, in order of first mention; bare country names
     ("Russian Federation is trying ...") count only with `countries`."""

@@ -4,7 +4,7 @@
     topics = classifier.classify(articles)        # one Topic per article, in order
 
 The text read is `Article.body` (title, summary and full text when present; the encoder keeps
-the first 256 tokens). A small head (`weights/topic.npz`) maps the embedding to the labels;
+the first 128 tokens). A small head (`weights/topic.npz`) maps the embedding to the labels;
 `topics_from_embeddings` lets a caller that already embedded the texts skip a second pass.
 """
 

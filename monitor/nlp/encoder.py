@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 RUNTIMES = ("auto", "torch", "onnx-int8")
 VARIANTS = ("tuned", "base")
 DEFAULT_RUNTIME = "onnx-int8"
-MAX_LENGTH = 256
+MAX_LENGTH = 128  # headline + lede: 92.5% of archive items fit; 256 costs 25% more CPU
 DIM = 384
 MODEL_NAME = "all-MiniLM-L6-v2"
 
