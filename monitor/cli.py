@@ -57,13 +57,19 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", envvar="MONITOR_CONFIG", type=click.Path(),
-              help="TOML configuration file (default config/monitor.toml, or $MONITOR_CONFIG).")
+@click.option(
+    "--config",
+    "config_path",
+    envvar="MONITOR_CONFIG",
+    type=click.Path(),
+    help="TOML configuration file (default config/monitor.toml, or $MONITOR_CONFIG).",
+)
 @click.option("--db", help="SQLite file to use instead of [storage] path.")
 @click.option("--log-level", default="INFO", show_default=True, help="DEBUG, INFO, WARNING...")
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None, db: str | None, log_level: str) -> None:
-    """Watch news feeds for war-crime allegations and the denials and contradictions that answer them."""
+    """Watch news feeds for war-crime allegations and the denials and contradictions that
+    answer them."""
     _setup_logging(log_level)
     ctx.obj = Context(config_path, db)
 
@@ -98,8 +104,9 @@ def status(ctx: Context, as_json: bool) -> None:
     """Each feed's health: last success, consecutive failures, next poll, items in the last day."""
     from monitor.store import feeds as feed_store
 
-    rows = feed_store.health(ctx.store(), datetime.now(UTC),
-                             ctx.config["polling"]["stale_after_hours"])
+    rows = feed_store.health(
+        ctx.store(), datetime.now(UTC), ctx.config["polling"]["stale_after_hours"]
+    )
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return

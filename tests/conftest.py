@@ -17,7 +17,9 @@ SHARED = Path(os.environ.get("MONITOR_SHARED", REPO.parent / "shared"))
 SHARED_DATA = Path(os.environ.get("MONITOR_SHARED_DATA", SHARED / "data"))
 
 pytest_plugins = [
-    p for p in ("tests.feed_fixtures", "tests.slack_fixtures") if (REPO / (p.replace(".", "/") + ".py")).exists()
+    p
+    for p in ("tests.feed_fixtures", "tests.slack_fixtures")
+    if (REPO / (p.replace(".", "/") + ".py")).exists()
 ]
 
 
@@ -47,11 +49,14 @@ class KeywordClassifier:
 
     def _one(self, text: str) -> Topic:
         if any(k in text for k in self.CRIME):
-            return Topic("war_crime_allegation",
-                         {"war_crime_allegation": 0.9, "armed_conflict": 0.05, "other": 0.05})
+            return Topic(
+                "war_crime_allegation",
+                {"war_crime_allegation": 0.9, "armed_conflict": 0.05, "other": 0.05},
+            )
         if any(k in text for k in self.CONFLICT):
-            return Topic("armed_conflict",
-                         {"war_crime_allegation": 0.1, "armed_conflict": 0.8, "other": 0.1})
+            return Topic(
+                "armed_conflict", {"war_crime_allegation": 0.1, "armed_conflict": 0.8, "other": 0.1}
+            )
         return Topic("other", {"war_crime_allegation": 0.05, "armed_conflict": 0.05, "other": 0.9})
 
 

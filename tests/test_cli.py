@@ -10,8 +10,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def monitor(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "monitor.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "monitor.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_unknown_key_exits_2_with_one_clear_message(tmp_path: Path) -> None:
@@ -34,10 +39,15 @@ def test_bad_url_and_bad_interval_exit_2(tmp_path: Path) -> None:
 
 def test_feeds_add_list_remove_and_opml(tmp_path: Path) -> None:
     cfg = tmp_path / "m.toml"
-    cfg.write_text(f'[storage]\npath = "{tmp_path / "m.db"}"\n'
-                   '[[feeds]]\nname = "Configured"\nurl = "http://127.0.0.1:9/rss"\n')
+    cfg.write_text(
+        f'[storage]\npath = "{tmp_path / "m.db"}"\n'
+        '[[feeds]]\nname = "Configured"\nurl = "http://127.0.0.1:9/rss"\n'
+    )
     base = ("--config", str(cfg))
-    assert monitor(*base, "feeds", "add", "http://127.0.0.1:9/other", "--name", "Other").returncode == 0
+    assert (
+        monitor(*base, "feeds", "add", "http://127.0.0.1:9/other", "--name", "Other").returncode
+        == 0
+    )
     listed = monitor(*base, "feeds", "list").stdout
     assert "Configured" in listed and "Other" in listed
     assert monitor(*base, "feeds", "add", "not-a-url").returncode == 2

@@ -14,8 +14,9 @@ WINDOW = timedelta(hours=48)
 
 
 def art(id_: str, title: str, url: str = "", summary: str = "s", feed: str = "") -> Article:
-    return Article(id=id_, feed_id=feed, source="Test", url=url, title=title, summary=summary,
-                   published=NOW)
+    return Article(
+        id=id_, feed_id=feed, source="Test", url=url, title=title, summary=summary, published=NOW
+    )
 
 
 def upsert(store: Store, *articles: Article) -> list[str]:
@@ -45,15 +46,27 @@ def test_reader_sees_committed_rows_while_writer_holds_connection(tmp_path: Path
 
 
 def test_dedup_by_id_url_and_title_and_revisions(store: Store) -> None:
-    assert upsert(store, art("a1", "Shelling hits market in Kharkiv", "https://x.example/1?utm_source=rss")) == ["new"]
-    assert upsert(store, art("a1", "Shelling hits market in Kharkiv", "https://x.example/1")) == ["seen"]
+    assert upsert(
+        store, art("a1", "Shelling hits market in Kharkiv", "https://x.example/1?utm_source=rss")
+    ) == ["new"]
+    assert upsert(store, art("a1", "Shelling hits market in Kharkiv", "https://x.example/1")) == [
+        "seen"
+    ]
     # same canonical URL from another feed
-    assert upsert(store, art("b7", "Market shelling: death toll rises", "https://x.example/1?fbclid=abc")) == ["revised"]
+    assert upsert(
+        store, art("b7", "Market shelling: death toll rises", "https://x.example/1?fbclid=abc")
+    ) == ["revised"]
     # same normalised title, different URL, within the window
-    assert upsert(store, art("c9", "Market shelling: death toll rises", "https://y.example/2")) == ["seen"]
+    assert upsert(store, art("c9", "Market shelling: death toll rises", "https://y.example/2")) == [
+        "seen"
+    ]
     # the same title with a changed summary is a revision of that article
-    assert upsert(store, art("d2", "Market shelling: death toll rises", "https://y.example/3",
-                             summary="Updated toll")) == ["revised"]
+    assert upsert(
+        store,
+        art(
+            "d2", "Market shelling: death toll rises", "https://y.example/3", summary="Updated toll"
+        ),
+    ) == ["revised"]
     # a short title is not enough to call two articles one
     assert upsert(store, art("e5", "Live", "https://y.example/4")) == ["new"]
     assert upsert(store, art("f6", "Live", "https://y.example/5")) == ["new"]
