@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.nlp.claims import ClaimExtractor, decide
+from monitor.nlp.eval_pairs import ClassScore, class_scores
 from monitor.records import STANCES, TOPIC_LABELS, Article, Claim
 
 __all__ = ["ClassScore", "StanceResult", "SeedResult", "stance_eval", "seed_eval",
@@ -90,16 +91,6 @@ SEED_DETAILS: dict[str, dict[str, str]] = {
     "The think tank found": {"accused_actor": "Russia"},
     "Kristyan Benedict": {"speaker_actor": "Amnesty International", "accused_actor": "Russia"},
 }
-
-
-@dataclass(frozen=True)
-class ClassScore:
-    label: str
-    precision: float
-    recall: float
-    f1: float
-    support: int  # gold count
-    predicted: int
 
 
 @dataclass(frozen=True)
@@ -268,14 +259,7 @@ def scores(gold: Sequence[str], predicted: Sequence[str],
            labels: Sequence[str]) -> tuple[float, tuple[ClassScore, ...]]:
     """(macro-F1, per-label scores) over `labels`; the macro average leaves out a label that
     is neither in the gold nor predicted (the seed story has no admission)."""
-    out = []
-    for label in labels:
-        tp = sum(g == label and p == label for g, p in zip(gold, predicted, strict=True))
-        n_pred, n_gold = list(predicted).count(label), list(gold).count(label)
-        precision = tp / n_pred if n_pred else 0.0
-        recall = tp / n_gold if n_gold else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        out.append(ClassScore(label, precision, recall, f1, n_gold, n_pred))
+    out = class_scores(list(gold), list(predicted), labels)
     present = [c for c in out if c.support or c.predicted]
     return (sum(c.f1 for c in present) / len(present) if present else 0.0), tuple(out)
 
