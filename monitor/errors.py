@@ -7,6 +7,8 @@
     │   ├── TooLarge             the body passed the size cap
     │   └── RateLimited          429/503 with an optional Retry-After
     └── DeliveryError            an alert could not be delivered; it stays pending
+        └── DeliveryFailed       a Slack post failed, with its scope and Retry-After
+                                 (defined in monitor.notify.slack)
 """
 
 from __future__ import annotations

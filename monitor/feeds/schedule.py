@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from monitor.backoff import exponential_delay
 from monitor.feeds.fetch import Limits
 
 SHORTEN = 0.8  # a poll with new items shortens the interval by at least this factor
@@ -80,8 +81,7 @@ def backoff(consecutive_failures: int, interval: int | None, policy: PollPolicy)
     """Seconds to wait after the n-th failure in a row: interval * 2^(n-1), capped."""
     base = max(interval or policy.default_interval, policy.min_interval)
     cap = max(policy.failure_max_backoff, base)
-    exponent = min(max(consecutive_failures - 1, 0), 32)
-    return int(min(base * 2**exponent, cap))
+    return int(exponential_delay(base, max(consecutive_failures - 1, 0), cap))
 
 
 def retry_delay(consecutive_failures: int, interval: int | None, retry_after: float | None,

@@ -38,6 +38,7 @@ __all__ = [
     "ClassScore",
     "EmergentResult",
     "FncResult",
+    "class_scores",
     "emergent_eval",
     "fnc_eval",
     "shared_data_dir",
@@ -173,6 +174,8 @@ def split_sentences(text: str, min_words: int = 4) -> list[str]:
 def class_scores(
     gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]
 ) -> tuple[ClassScore, ...]:
+    """Precision, recall, F1, gold and predicted counts per label, in `labels` order; shared
+    by every evaluation (`evaluate`, `eval_claims`)."""
     out = []
     for label in labels:
         tp = sum(g == p == label for g, p in zip(gold, pred, strict=True))

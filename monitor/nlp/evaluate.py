@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from monitor.nlp import datasets
+from monitor.nlp.eval_pairs import ClassScore, class_scores
 from monitor.records import STANCES, TOPIC_LABELS
 
 if TYPE_CHECKING:
@@ -37,27 +38,17 @@ CAMEO_GOLD = {"neutral": OTHER, "verbal_cooperation": OTHER, "material_cooperati
 
 
 @dataclass(frozen=True)
-class LabelScore:
-    label: str
-    precision: float
-    recall: float
-    f1: float
-    support: int
-    predicted: int
-
-
-@dataclass(frozen=True)
 class Metrics:
     """Scores of one labelling: per label, macro-F1, accuracy and the confusion matrix."""
 
     name: str
     labels: tuple[str, ...]
-    per_label: tuple[LabelScore, ...]
+    per_label: tuple[ClassScore, ...]
     macro_f1: float
     accuracy: float
     confusion: tuple[tuple[int, ...], ...]  # rows gold, columns predicted, in `labels` order
 
-    def score(self, label: str) -> LabelScore:
+    def score(self, label: str) -> ClassScore:
         return next(s for s in self.per_label if s.label == label)
 
 
@@ -79,21 +70,11 @@ def score(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str],
     matrix = [[0] * len(labels) for _ in labels]
     for g, p in zip(gold, predicted, strict=True):
         matrix[index[g]][index[p]] += 1
-    per_label = tuple(_label_score(label, i, matrix) for i, label in enumerate(labels))
+    per_label = class_scores(list(gold), list(predicted), labels)
     macro = sum(s.f1 for s in per_label) / len(per_label) if per_label else 0.0
     right = sum(matrix[i][i] for i in range(len(labels)))
     return Metrics(name, tuple(labels), per_label, macro, right / max(len(gold), 1),
                    tuple(tuple(row) for row in matrix))
-
-
-def _label_score(label: str, i: int, matrix: list[list[int]]) -> LabelScore:
-    hits = matrix[i][i]
-    support = sum(matrix[i])
-    predicted = sum(row[i] for row in matrix)
-    precision = hits / predicted if predicted else 0.0
-    recall = hits / support if support else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return LabelScore(label, precision, recall, f1, support, predicted)
 
 
 def relevance(label: str) -> str:

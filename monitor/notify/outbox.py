@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
+from monitor.backoff import exponential_delay
 from monitor.config import Config
 from monitor.errors import DeliveryError
 from monitor.notify.render import (
@@ -75,7 +76,7 @@ class DeliveryReport:
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     """Wait before the next try after `attempts` earlier tries: 30 s doubling to 1 h, but at
     least what Slack asked for."""
-    seconds = min(BACKOFF_BASE * 2 ** min(attempts, 20), BACKOFF_MAX)
+    seconds = exponential_delay(BACKOFF_BASE, attempts, BACKOFF_MAX)
     return timedelta(seconds=max(seconds, retry_after or 0.0))
 
 
