@@ -1,6 +1,6 @@
 """Benchmark: `monitor analyze` on 2,000 title+summary items of the October 2023 archive.
 
-    python bench/bench_analyze.py [--items 2000] [--runtime auto|torch|onnx-int8]
+    python bench/bench_analyze.py [--items 2000] [--runtime auto|torch|onnx-int8] [--threads N]
 
 Reports articles per second (model load excluded and included), CPU seconds and peak memory
 (max RSS of this process). Runs the same code path as the command (`service.analyze_lines`).
@@ -29,12 +29,15 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--runtime", default=None)
     parser.add_argument("--batch", type=int, default=None, help="encoder batch size")
+    parser.add_argument("--threads", type=int, default=None, help="encoder CPU threads")
     args = parser.parse_args()
     if not ARCHIVE.exists():
         sys.exit(f"{ARCHIVE} is not present")
     cfg = config_mod.load(Path(__file__).resolve().parents[1] / "config" / "monitor.toml")
     if args.runtime:
         cfg = config_mod.with_overrides(cfg, classification={"runtime": args.runtime})
+    if args.threads:
+        cfg = config_mod.with_overrides(cfg, classification={"threads": args.threads})
     if args.batch:
         cfg = config_mod.with_overrides(cfg, classification={"batch_size": args.batch})
     lines = [json.dumps(i) for i in items(args.items)]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,15 +56,29 @@ def read_articles(lines: Iterable[str]) -> Iterator[Article]:
 
 def analyze_stream(articles: Iterable[Article], store: Store, parts: pipeline.Components,
                    threshold: float, clock: Any = None) -> Iterator[dict[str, Any]]:
-    """Yield one output object per input article, in input order."""
+    """Yield one output object per input article, in input order. While one batch goes
+    through extraction and detection, the next one is already being classified."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="classify") as pool:
+        ahead = pipeline.ClassifyAhead(parts.classifier, pool)
+        staged = replace(parts, classifier=ahead)
+        batches = _batches(articles)
+        batch = next(batches, None)
+        while batch is not None:
+            following = next(batches, None)
+            ahead.start(following or [])
+            yield from _run(batch, store, staged, threshold, clock)
+            batch = following
+
+
+def _batches(articles: Iterable[Article]) -> Iterator[list[Article]]:
     batch: list[Article] = []
     for article in articles:
         batch.append(article)
         if len(batch) >= BATCH:
-            yield from _run(batch, store, parts, threshold, clock)
+            yield batch
             batch = []
     if batch:
-        yield from _run(batch, store, parts, threshold, clock)
+        yield batch
 
 
 def _run(batch: list[Article], store: Store, parts: pipeline.Components, threshold: float,

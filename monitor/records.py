@@ -93,6 +93,11 @@ class Claim:
     source: str = ""
     url: str = ""
 
+    def __hash__(self) -> int:
+        # Claims key the detectors' caches; hashing every field of every stored claim of a
+        # story cost more than the detection itself. Equality still compares every field.
+        return hash(self.id)
+
 
 @dataclass(frozen=True)
 class Story:

@@ -61,12 +61,12 @@ def _add_claims(parts: Components, encoder: object) -> None:
 
 def _add_detection(parts: Components, config: Config, encoder: object) -> None:
     from monitor.detect import load_detection
-    from monitor.nlp.encoder import load_encoder
+    from monitor.nlp.encoder import BatchedEncoder, load_encoder
     from monitor.store.alerts import write_alerts
 
     s = config["classification"]
-    plain = load_encoder(runtime=s["runtime"], threads=s["threads"], batch_size=s["batch_size"],
-                         variant="base")  # similarity reads the packaged encoder, not the tuned
+    plain = BatchedEncoder(load_encoder(  # similarity reads the packaged encoder, not the tuned
+        runtime=s["runtime"], threads=s["threads"], batch_size=s["batch_size"], variant="base"))
     parts.linker, parts.detector = load_detection(config["detection"], encoder, plain=plain)
     parts.write_alerts = write_alerts
 

@@ -129,3 +129,8 @@ def test_places_leave_out_actors_and_dates_take_weekdays(nlp: Any) -> None:
     a = read(nlp, "Russia said on Tuesday that its jets struck targets near Aleppo and Idlib.")
     assert "Russia" not in a.places and "Aleppo" in a.places
     assert a.date == "2015-12-22"
+
+
+def test_a_country_before_a_headline_colon_is_the_topic_not_the_speaker(nlp: Any) -> None:
+    assert read(nlp, "Syria: Cluster munition strike on Idlib camp").speaker == ""
+    assert read(nlp, "Amnesty: Russian bombing of Syria may be a war crime").speaker == "Amnesty"

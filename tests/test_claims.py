@@ -331,3 +331,9 @@ def test_seed_sentences_with_the_model(sentence: str, stance: str, flag: str) ->
     [claim] = claims
     assert claim.stance == stance
     assert claim.flags[:1] == ((flag,) if flag else ())
+
+
+def test_the_whole_speaker_name_decides_over_a_country_inside_it(nlp: Any) -> None:
+    c = only_claim(nlp, "The Syria Civil Defence said rockets fired by government forces hit "
+                        "the camp.")
+    assert c.speaker_actor == "White Helmets"

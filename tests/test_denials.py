@@ -325,3 +325,37 @@ def test_a_revised_sentence_is_embedded_again(store: Store, detector: Detector) 
         after = dict(db.execute("select id, embedding from claims").fetchall())
     assert after["c1"] == before["c1"]  # untouched sentence: its embedding is kept
     assert after["c2"] and after["c2"] != before["c2"]
+
+
+def test_in_a_story_naming_no_state_its_organs_and_forces_are_one_party() -> None:
+    """Local outlets write "soldiers killed four farmers" and "the defence ministry said"
+    without naming their own country: the ministry answers the charge against the soldiers."""
+    from monitor.detect.parties import UNNAMED_STATE
+    from monitor.detect.speakers import resolve_state_organs
+
+    charge = claim("s1", "a1", "allegation", "Residents said soldiers killed four farmers.",
+                   speaker="Residents", speaker_actor="Residents", accused="soldiers")
+    ministry = claim("s2", "a2", "denial", "The ministry rejected the community's version.",
+                     speaker="A ministry spokesman", speaker_actor="Ministry Spokesman",
+                     hours=5)
+    [resolved] = resolve_state_organs([ministry], [charge])
+    assert resolved.speaker_actor == UNNAMED_STATE
+    [alert] = find_denials(resolved, [charge])
+    assert alert.answers == ("s1",)
+    # once the story names a state, its organs are that state's
+    named = claim("s3", "a3", "allegation", "Colombian troops killed them, a rights group said.",
+                  speaker="Rights group", speaker_actor="Rights Group",
+                  accused="Colombian troops", accused_actor="Colombia (government)")
+    [organ] = resolve_state_organs([ministry], [charge, named])
+    assert organ.speaker_actor == "Colombia (government)"
+
+
+def test_an_allegation_never_blames_its_own_speakers_side() -> None:
+    from monitor.detect.parties import blamed_sides
+
+    own = claim("o1", "a1", "allegation", "The army said a military jet hit the depot.",
+                speaker="Myanmar military", speaker_actor="Myanmar military",
+                accused="military jet")
+    other = claim("o2", "a2", "allegation", "A military jet bombed the school, Ukraine said.",
+                  speaker="Ukraine", speaker_actor="Ukraine", accused="military jet")
+    assert blamed_sides(other, [own, other]) == frozenset({"Myanmar military"})

@@ -89,3 +89,25 @@ def test_int8_runtime_agrees_with_fp32(encoder: enc.Encoder) -> None:
     assert quantised.runtime == "onnx-int8"
     cosines = (quantised.embed(SENTENCES) * encoder.embed(SENTENCES)).sum(axis=1)
     assert cosines.min() > 0.97
+
+
+def test_batched_encoder_embeds_what_was_expected_in_one_call() -> None:
+    class Calls:
+        def __init__(self) -> None:
+            self.calls: list[list[str]] = []
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            self.calls.append(list(texts))
+            return np.stack([np.full(enc.DIM, len(t), dtype=np.float32) for t in texts])
+
+    inner = Calls()
+    batched = enc.BatchedEncoder(inner)
+    batched.expect(["one", "three"])
+    batched.expect(["fives"])
+    assert batched.embed(["three"])[0][0] == 5
+    assert batched.embed(["fives", "one"])[:, 0].tolist() == [5, 3]
+    assert batched.embed(["new"])[0][0] == 3
+    assert inner.calls == [["one", "three", "fives"], ["new"]]
+    batched.expect(["again"])  # a new batch: what the last one computed is forgotten
+    batched.embed(["one"])
+    assert inner.calls[-1] == ["again", "one"]

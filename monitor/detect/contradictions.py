@@ -161,8 +161,10 @@ def by_finding(claim: Claim, denial: Claim, story: Sequence[Claim],
     by blaming someone else): it names that party, or (an outsider's finding) says nearly
     what the denial says (the model reads it as against), or nearly what an allegation the
     denial rejected says (it corroborates that allegation)."""
-    if not is_version(denial, story) or claim.stance == "admission" or (
-            parties.DEFLECTION in claim.flags):
+    if claim.stance == "admission" or parties.DEFLECTION in claim.flags:
+        return 0.0
+    finding = parties.is_finding(claim.text)  # the checks on `claim` alone come first: cheap
+    if claim.stance != "allegation" and not finding or not is_version(denial, story):
         return 0.0
     answered = answered_claims(denial, story)
     if not answered:
@@ -170,9 +172,6 @@ def by_finding(claim: Claim, denial: Claim, story: Sequence[Claim],
     defended = _defended(denial, story)
     speaker = parties.speaker_side(claim)
     if not defended or speaker in defended:
-        return 0.0
-    finding = parties.is_finding(claim.text)
-    if claim.stance != "allegation" and not finding:
         return 0.0
     before = [c for c in story if c.article_id != denial.article_id and _earlier(c, denial)]
     accusers = parties.accusers_of(defended, before) | {

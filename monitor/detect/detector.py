@@ -36,7 +36,7 @@ from monitor.detect.contradictions import (
     wants_pair_stance,
 )
 from monitor.detect.denials import find_denials
-from monitor.records import Alert, Claim
+from monitor.records import Alert, Article, Claim
 
 log = logging.getLogger(__name__)
 
@@ -75,13 +75,23 @@ class Detector:
         self.pairs = pairs
         self.thresholds = {"denial": denial_threshold, "contradiction": contradiction_threshold}
 
+    def prepare(self, articles: Sequence[Article],
+                claims: Mapping[str, Sequence[Claim]]) -> None:
+        """Announce the batch's claims, so a batching encoder embeds them in one call."""
+        expect = getattr(self.encoder, "expect", None)
+        if expect is not None:
+            expect([c.text for a in articles for c in claims.get(a.id, ())])
+
     def detect(self, db: Any, story_id: str, claims: Sequence[Claim],
                now: datetime) -> list[Alert]:
         if not claims or story_label(db, story_id) == "other":
             return []
         articles = {c.article_id for c in claims}
         earlier = load_story_claims(db, story_id, exclude=articles)
-        claims = speakers.resolve_state_organs(resolve_by_article(claims), earlier)
+        claims = resolve_by_article(claims)
+        story = [*earlier, *claims]  # a state named only now names the earlier organs too
+        earlier = speakers.resolve_state_organs(earlier, story)
+        claims = speakers.resolve_state_organs(claims, story)
         vectors = self._vectors(db, [*claims, *earlier])
         signals = self._signals(claims, earlier, vectors)
         found = [a for c in claims for a in self._find(c, earlier, signals, story_id)]
@@ -191,14 +201,14 @@ def story_label(db: Any, story_id: str) -> str | None:
 
 def load_story_claims(db: Any, story_id: str, exclude: Iterable[str] = ()) -> list[Claim]:
     """The claims of a story, oldest first, leaving out those of the `exclude` articles;
-    speakers named by a role resolved within their article."""
+    speakers named by a role resolved within their article (state organs are resolved by
+    `detect`, against the whole story)."""
     from monitor.store.claims import claim_from_row
 
     skip = set(exclude)
     rows = db.query("select * from claims where story_id = ? order by published, article_id, idx",
                     [story_id])
-    claims = resolve_by_article([claim_from_row(r) for r in rows if r["article_id"] not in skip])
-    return speakers.resolve_state_organs(claims, claims)
+    return resolve_by_article([claim_from_row(r) for r in rows if r["article_id"] not in skip])
 
 
 def resolve_by_article(claims: Sequence[Claim]) -> list[Claim]:

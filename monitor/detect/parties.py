@@ -46,7 +46,7 @@ _FINDING = re.compile(
     r"\b(found|finds|find|finding|findings|concluded|concludes|conclusion|investigators|"
     r"investigation (?:found|showed|concluded|established|determined)|"
     r"evidence|analys[ie]s|analysed|analyzed|verified|verifies|established|"
-    r"confirmed|confirms|documented|forensic|satellite|imagery|showed|"
+    r"confirmed|confirms|documented|forensic|satellite|imagery|showed|shows?|revealed|reveals|"
     r"traced|identified|determined|credible|contradict\w*|reasonable grounds|samples)\b",
     re.I,
 )
@@ -74,9 +74,17 @@ ARMED_NOUNS = frozenset("""jihadist jihadists militant militants insurgent insur
 _SPLIT = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\balong with\b|\ballied\b", re.I)
 
 
+# The state of a story that names none: local outlets write "soldiers killed four farmers"
+# and "the defence ministry said" without naming their own country. In such a story every
+# state organ and generic state force is taken to be that one unnamed party.
+UNNAMED_STATE = "State forces (unnamed)"
+
+
 @lru_cache(maxsize=8192)
 def side(name: str) -> str:
     """The side of a name or canonical actor; "" for nothing."""
+    if name == UNNAMED_STATE:
+        return name
     return actor_side(name) if name and name.strip() else ""
 
 
@@ -120,7 +128,7 @@ def defended_sides(claim: Claim) -> frozenset[str]:
 @lru_cache(maxsize=8192)
 def is_known(actor: str) -> bool:
     """True when the actor table knows the name (not a cleaned-up unknown like "Ministry")."""
-    return bool(actor) and bool(known_actor(actor))
+    return actor == UNNAMED_STATE or bool(actor) and bool(known_actor(actor))
 
 
 @lru_cache(maxsize=4096)
@@ -185,9 +193,9 @@ def blamed_sides(claim: Claim, story: Sequence[Claim]) -> frozenset[str]:
     if any(is_known(s) for s in found) or not claim.accused:
         return found
     words = set(re.findall(r"[a-z]+", claim.accused.lower()))
-    states = state_sides(story)
-    if words & STATE_NOUNS and len(states) == 1:
-        return found | states
+    state = story_state(story, besides=speaker_side(claim))  # nobody accuses its own side
+    if words & STATE_NOUNS and state:
+        return found | {state}
     groups = armed_groups(story)
     if words & ARMED_NOUNS and len(groups) == 1:
         return found | groups
@@ -215,6 +223,15 @@ def state_sides(story: Sequence[Claim]) -> frozenset[str]:
     return frozenset(s for s in found if s in states)
 
 
+def story_state(story: Sequence[Claim], besides: str = "") -> str:
+    """The story's one state party (other than `besides`): the only state it names,
+    `UNNAMED_STATE` when it names none, "" when it names several."""
+    states = state_sides(story) - {besides}
+    if len(states) > 1:
+        return ""
+    return next(iter(states)) if states else UNNAMED_STATE
+
+
 @lru_cache(maxsize=1)
 def _state_actors() -> frozenset[str]:
     return frozenset(side(a) for a in table().states.values())
@@ -225,6 +242,7 @@ def is_investigator(claim: Claim) -> bool:
     return bool(_INVESTIGATOR.search(f"{claim.speaker} {claim.speaker_org}"))
 
 
+@lru_cache(maxsize=8192)
 def is_finding(text: str) -> bool:
     """True when a sentence reports evidence or an investigation's result."""
     return bool(_FINDING.search(text)) and not _NOT_FINDING.search(text)

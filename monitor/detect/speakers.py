@@ -7,7 +7,8 @@ extractor leaves such a speaker unknown, so its denial would answer nobody. Here
     resolve_speakers(claims)                 within one article: the party quoted nearest
                                              before (a known one first), or after (a headline)
     resolve_state_organs(claims, story)      "the Ministry of Defence" with nobody quoted near
-                                             it: the story's only state party
+                                             it: the story's only state party (or, in a
+                                             story naming no state, `UNNAMED_STATE`)
 
 give such claims the party's actor (and, for a denial or admission, the accused that follows
 its speaker). Other claims come back unchanged. Pure functions; no I/O.
@@ -19,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from monitor.detect.parties import is_known, speaker_actor, state_sides
+from monitor.detect.parties import is_known, speaker_actor, story_state
 from monitor.records import Claim
 
 # Speakers named only by their role ("the spokesman", "the office", "the information team"):
@@ -30,11 +31,13 @@ ROLE_WORDS = frozenset("""spokesman spokeswoman spokesperson spokespeople spokes
     government authorities authority agency militia movement department service unit commander
     commanders leadership headquarters communique press information party organisation
     organization defence defense interior foreign communication communications of for he she
-    it they we his her its their our the a an this that said new""".split())
+    it they we his her its their our the a an this that said new division brigade battalion
+    regiment corps""".split())
 # Role words that name an organ of a state: with no party quoted nearby, such a speaker is
 # the story's only state ("the defence ministry" in a story whose one state is Cameroon).
 STATE_ORGANS = frozenset("""ministry military army air force forces armed defence defense
-    interior foreign government police security""".split())
+    interior foreign government police security division brigade battalion regiment
+    corps""".split())
 
 
 def is_role(name: str) -> bool:
@@ -61,10 +64,9 @@ def resolve_speakers(claims: Sequence[Claim]) -> list[Claim]:
 def resolve_state_organs(claims: Sequence[Claim], story: Sequence[Claim]) -> list[Claim]:
     """Claims whose speaker is still only a role naming a state organ ("the Ministry of
     Defence"), given the story's only state party; others unchanged."""
-    states = state_sides([*story, *claims])
-    if len(states) != 1:
+    state = story_state([*story, *claims])
+    if not state:
         return list(claims)
-    [state] = states
     return [_with_speaker(c, state) if _state_organ(c) else c for c in claims]
 
 
@@ -75,7 +77,10 @@ def _state_organ(claim: Claim) -> bool:
 
 
 def _role_named(claim: Claim) -> bool:
-    return is_role(claim.speaker or claim.speaker_org or claim.speaker_actor)
+    """Named only by a role, or speaking for an organisation named only by one ("the army's
+    Sixth Division": its organisation is "army")."""
+    return is_role(claim.speaker or claim.speaker_org or claim.speaker_actor) or (
+        bool(claim.speaker_org) and is_role(claim.speaker_org))
 
 
 def _needs_context(claim: Claim) -> bool:

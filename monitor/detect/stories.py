@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -107,6 +107,13 @@ class StoryLinker:
         self.encoder = encoder
         self.similarity = similarity
         self.window = timedelta(hours=window_hours)
+
+    def prepare(self, articles: Sequence[Article],
+                claims: Mapping[str, Sequence[Claim]]) -> None:
+        """Announce the batch's articles, so a batching encoder embeds them in one call."""
+        expect = getattr(self.encoder, "expect", None)
+        if expect is not None:
+            expect([story_text(a) for a in articles])
 
     def link(self, db: Any, article: Article, topic: Topic, claims: Sequence[Claim],
              now: datetime) -> str | None:

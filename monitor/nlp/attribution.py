@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from monitor.nlp.actors import known_actor
+from monitor.nlp.actors import is_country, known_actor
 from monitor.nlp.numbers import normalise_date
 
 __all__ = ["Attribution", "Context", "attribute", "lemma", "REPORTING"]
@@ -234,7 +234,10 @@ def _colon_prefix(sent: Span) -> str:
     match = _COLON.match(sent.text)
     if not match or len(match.group(1).split()) > 5:
         return ""
-    return match.group(1).strip()
+    prefix = match.group(1).strip()
+    # "Syria: Cluster munition strike on camp" (the rights groups' style) names the country
+    # the report is about, not who speaks; "Syria says" is how a wire names the speaker.
+    return "" if is_country(prefix) else prefix
 
 
 def _speaker_phrase(subject: Token) -> tuple[str, str, set[int]]:

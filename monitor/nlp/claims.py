@@ -368,7 +368,10 @@ def _speaker_actor(a: Attribution) -> str:
     if not a.speaker or a.speaker.lower() in PRONOUNS:
         return known_actor(a.speaker_org) if a.speaker_org else ""
     org = known_actor(a.speaker_org) if a.speaker_org else ""
-    return org or known_actor(a.speaker) or canonical_actor(a.speaker_org or a.speaker)
+    whole = known_actor(a.speaker)
+    if whole and org and a.speaker_org.lower() in a.speaker.lower():
+        return whole  # the longer name decides: "the Syria Civil Defence" is not "Syria"
+    return org or whole or canonical_actor(a.speaker_org or a.speaker)
 
 
 def _key(text: str) -> str:

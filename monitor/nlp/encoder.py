@@ -21,6 +21,7 @@ at import time: torch, transformers and onnxruntime are imported by the construc
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -70,6 +71,9 @@ class Encoder:
         self.source = Source(model_path(), layers)
         self.batch_size = batch_size
         self.tokenizer = _load_tokenizer(self.source.path)
+        # A fast tokenizer is not safe to call from two threads at once ("Already borrowed");
+        # the model runs are, and they are where the time goes.
+        self._tokenizing = threading.Lock()
         self.runtime, self._backend = _load_backend(runtime, self.source, threads, cache_dir)
         log.info("encoder %s loaded (runtime=%s, layers=%s, threads=%d)", MODEL_NAME,
                  self.runtime, layers.name if layers else "packaged", threads)
@@ -83,12 +87,54 @@ class Encoder:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         if not texts:
             return out
-        ids = self.tokenizer(list(texts), truncation=True, max_length=MAX_LENGTH)["input_ids"]
+        with self._tokenizing:
+            ids = self.tokenizer(list(texts), truncation=True,
+                                 max_length=MAX_LENGTH)["input_ids"]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         for start in range(0, len(order), self.batch_size):
             chunk = order[start:start + self.batch_size]
             input_ids, mask = _pad([ids[i] for i in chunk], self.tokenizer.pad_token_id or 0)
             out[chunk] = mean_pool(self._backend(input_ids, mask), mask)
+        return out
+
+
+class BatchedEncoder:
+    """An encoder that embeds a whole batch's texts in one call. `expect(texts)` names texts
+    that will be asked for soon; the next `embed` computes them all at once, with whatever
+    it was asked for, and later calls read them back. The detection stages ask for one
+    article's texts at a time (its headline, then its claims); without this each article
+    cost two small encoder calls. Results are the encoder's own; only the batching changes.
+    What was computed is forgotten when the next batch is expected."""
+
+    MAX_KEPT = 8192  # a caller that never calls `expect` still has bounded memory
+
+    def __init__(self, encoder: Any) -> None:
+        self.encoder = encoder
+        self._expected: list[str] = []
+        self._known: dict[str, np.ndarray] = {}
+        self._used = False
+
+    def __getattr__(self, name: str) -> Any:  # runtime, batch_size, source, dim ...
+        return getattr(self.encoder, name)
+
+    def expect(self, texts: Sequence[str]) -> None:
+        if self._used:
+            self._known.clear()
+            self._used = False
+        self._expected.extend(texts)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self._used = True
+        wanted = [t for t in dict.fromkeys([*self._expected, *texts]) if t not in self._known]
+        self._expected = []
+        if len(self._known) + len(wanted) > self.MAX_KEPT:
+            self._known.clear()
+            wanted = list(dict.fromkeys(texts))
+        if wanted:
+            self._known.update(zip(wanted, self.encoder.embed(wanted), strict=True))
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = self._known[text]
         return out
 
 

@@ -96,10 +96,13 @@ def _row(article: Article, key: str, digest: str, stamp: str | None) -> dict[str
 
 
 def set_topic(db: Any, article_id: str, topic: Topic, now: datetime) -> None:
-    db["articles"].update(article_id, {
-        "topic": topic.label, "topic_score": topic.scores.get(topic.label, 0.0),
-        "topic_scores": json.dumps(topic.scores), "analyzed_at": iso(now),
-    })
+    # Plain SQL: sqlite-utils' `update` reads the row and the schema first, for every article.
+    db.execute(
+        "update articles set topic = ?, topic_score = ?, topic_scores = ?, analyzed_at = ?"
+        " where id = ?",
+        [topic.label, topic.scores.get(topic.label, 0.0), json.dumps(topic.scores), iso(now),
+         article_id],
+    )
 
 
 def set_text(db: Any, article_id: str, text: str) -> None:
