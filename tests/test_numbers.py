@@ -126,3 +126,9 @@ def test_dates_are_pinned_to_the_publication_time(text: str, iso: str) -> None:
 def test_dates_without_a_publication_time_stay_as_written() -> None:
     assert normalise_date("October 15", None) == "October 15"
     assert normalise_date("March 2022", None) == "2022-03"
+
+
+def test_people_who_speak_are_no_casualty_figure() -> None:
+    found = casualties("One resident said he had helped bury 21 bodies, among them two boys.")
+    assert [(c.min, c.who) for c in found] == [(21, "people"), (2, "children")]
+    assert casualties("Three doctors told reporters the clinic was shelled.") == ()

@@ -152,7 +152,8 @@ def named_sides(text: str) -> frozenset[str]:
     """The sides a text names: known actors, and states named by a demonym before any noun
     ("Russian cluster munitions", "Syrian authorities", "Russian-controlled territory")."""
     found = {side(a) for a in mentioned_actors(text)}
-    demonyms = [w for w in _WORD.findall(text) if not is_country(w)]
+    states = table().states  # only a real demonym: "Regime airstrike" names no party
+    demonyms = [w for w in _WORD.findall(text) if (w.lower(),) in states and not is_country(w)]
     found.update(side(a) for a in (known_actor(f"{w} forces") for w in demonyms) if a)
     return frozenset(found - {""})
 

@@ -32,12 +32,12 @@ ROLE_WORDS = frozenset("""spokesman spokeswoman spokesperson spokespeople spokes
     commanders leadership headquarters communique press information party organisation
     organization defence defense interior foreign communication communications of for he she
     it they we his her its their our the a an this that said new division brigade battalion
-    regiment corps""".split())
+    regiment corps general staff chief chiefs and""".split())
 # Role words that name an organ of a state: with no party quoted nearby, such a speaker is
 # the story's only state ("the defence ministry" in a story whose one state is Cameroon).
 STATE_ORGANS = frozenset("""ministry military army air force forces armed defence defense
     interior foreign government police security division brigade battalion regiment
-    corps""".split())
+    corps staff""".split())
 
 
 def is_role(name: str) -> bool:

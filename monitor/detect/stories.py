@@ -192,7 +192,10 @@ def _key(token: str) -> frozenset[str]:
         return frozenset()
     if _DESCRIPTOR.search(word) or is_country(word) or known_actor(f"{word} forces"):
         return frozenset()
-    return frozenset({folded})
+    # "Dargol-Kaina" also keys "dargol" and "kaina": another outlet writes "near Dargol"
+    parts = {p for p in re.split(r"[-’']", folded) if len(p) >= 4 and p not in COMMON_WORDS
+             and p not in _actor_words()} if "-" in folded else set()
+    return frozenset({folded} | parts)
 
 
 @lru_cache(maxsize=1)

@@ -41,7 +41,7 @@ __all__ = [
 
 DATA = Path(__file__).resolve().parent / "data" / "actors.json"
 MAX_ALIAS_TOKENS = 10
-CAPS_ONLY = frozenset({"sana", "isis", "isil", "sdf", "hts", "pmf", "pmu"})
+CAPS_ONLY = frozenset({"sana", "isis", "isil", "sdf", "hts", "pmf", "pmu", "milf", "biff"})
 
 # Words that, after a country or demonym, make the phrase that state's official/armed actor.
 STATE_HEADS = frozenset(
@@ -59,6 +59,7 @@ STATE_HEADS = frozenset(
 )
 
 Tokens = tuple[str, ...]
+Spans = tuple[tuple[str, int], ...]  # (word, case): 0 lower, 1 capitalised, 2 all capitals
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ class ActorTable:
     bare: dict[Tokens, str]  # country names and plural demonyms that count alone
     sides: dict[str, str]
     kinds: dict[str, str]  # state | armed_group | authority | ngo | io | media
+    ambiguous: dict[Tokens, str]  # country names that are also words or first names
+    places: frozenset[Tokens]  # places named after a country that are not it (Lake Chad)
 
 
 def canonical_actor(name: str) -> str:
@@ -100,7 +103,8 @@ def actor_kind(actor: str) -> str:
 def is_country(name: str) -> bool:
     """True for a bare country name or plural demonym ("Syria", "Russians")."""
     tokens = _normal_tokens(name)
-    return bool(tokens) and _plain(tokens) in table().bare
+    return bool(tokens) and (_plain(tokens) in table().bare
+                             or bool(_standing_alone(tokens, 0, len(tokens), table())))
 
 
 @lru_cache(maxsize=65536)  # detection asks again about every stored claim of a story
@@ -116,7 +120,7 @@ def mentioned_actors(text: str, countries: bool = False) -> tuple[str, ...]:
             start += 1
             continue
         actor, length = hit
-        if actor not in found:
+        if actor and actor not in found:
             found.append(actor)
         start += length
     return tuple(found)
@@ -125,26 +129,36 @@ def mentioned_actors(text: str, countries: bool = False) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def table() -> ActorTable:
     """The alias table, read once from `data/actors.json`."""
-    raw = json.loads(DATA.read_text(encoding="utf-8"))["actors"]
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    raw = data["actors"]
     aliases: dict[Tokens, str] = {}
     states: dict[Tokens, str] = {}
     bare: dict[Tokens, str] = {}
     sides: dict[str, str] = {}
     kinds: dict[str, str] = {}
+    ambiguous: dict[Tokens, str] = {}
     for canon, entry in raw.items():
         sides[canon] = entry.get("side", canon)
         kinds[canon] = entry.get("kind", "")
+        careful = {_plain(_normal_tokens(w))
+                   for w in entry.get("ambiguous", []) + entry.get("only_with_state_word", [])}
         for alias in [canon, *entry.get("aliases", [])]:
-            aliases.setdefault(_plain(_normal_tokens(alias)), canon)
-        for word in entry.get("countries", []) + entry.get("demonyms", []):
+            key = _plain(_normal_tokens(alias))
+            if key not in careful:  # "Jordan" the key is not "Jordan Henderson"
+                aliases.setdefault(key, canon)
+        for word in (entry.get("countries", []) + entry.get("demonyms", [])
+                     + entry.get("ambiguous", []) + entry.get("only_with_state_word", [])):
             states.setdefault(_plain(_normal_tokens(word)), canon)
+        for word in entry.get("ambiguous", []):
+            ambiguous.setdefault(_plain(_normal_tokens(word)), canon)
         for word in entry.get("countries", []):
             bare.setdefault(_plain(_normal_tokens(word)), canon)
         for word in entry.get("demonyms", []):
             if word.endswith("s") and len(word) > 4:
                 bare.setdefault(_plain(_normal_tokens(word)), canon)
+    places = frozenset(_plain(_normal_tokens(p)) for p in data.get("places", []))
     log.debug("actor table: %d aliases, %d state words", len(aliases), len(states))
-    return ActorTable(aliases, states, bare, sides, kinds)
+    return ActorTable(aliases, states, bare, sides, kinds, ambiguous, places)
 
 
 @lru_cache(maxsize=8192)
@@ -153,32 +167,54 @@ def _canonical(name: str) -> str:
     tokens = _normal_tokens(name)
     if not tokens:
         return ""
-    whole = _lookup(tokens, tab.aliases) or _lookup(tokens, tab.bare)
+    whole = (_lookup(tokens, tab.aliases) or _lookup(tokens, tab.bare)
+             or _standing_alone(tokens, 0, len(tokens), tab))
     if whole:
         return whole
-    for start in range(len(tokens)):
+    start = 0
+    while start < len(tokens):
         hit = _match_at(tokens, start, tab)
-        if hit is not None:
+        if hit is not None and hit[0]:
             return hit[0]
+        start += hit[1] if hit is not None else 1  # past a place ("Lake Chad")
     return clean_name(name)
 
 
-def _match_at(tokens: tuple[tuple[str, bool], ...], start: int,
+def _match_at(tokens: Spans, start: int,
               tab: ActorTable, countries: bool = False) -> tuple[str, int] | None:
     """The longest alias, or country/demonym + state word (or, with `countries`, a bare
-    country name), starting at `start`."""
+    country name), starting at `start`; ("", length) for a place named after a country."""
     for length in range(min(MAX_ALIAS_TOKENS, len(tokens) - start), 0, -1):
         span = tokens[start:start + length]
-        actor = _lookup(span, tab.aliases) or (_lookup(span, tab.bare) if countries else "")
+        if _plain(span) in tab.places:
+            return "", length
+        actor = _lookup(span, tab.aliases) or (
+            _lookup(span, tab.bare) or _standing_alone(tokens, start, length, tab)
+            if countries else "")
         if actor:
             return actor, length
         state = _lookup(span, tab.states)
+        if state and _plain(span) in tab.ambiguous and not span[0][1]:
+            state = ""  # "china cabinet", "turkey strikes" in lower case
         if state and _state_head_follows(tokens, start + length, tab):
             return state, length + 1
     return None
 
 
-def _state_head_follows(tokens: tuple[tuple[str, bool], ...], at: int, tab: ActorTable) -> bool:
+def _standing_alone(tokens: Spans, start: int, length: int, tab: ActorTable) -> str:
+    """An ambiguous country name that counts alone: capitalised, and not followed by another
+    capitalised word unless that is a country too ("Jordan, Egypt"; not "Jordan Henderson",
+    "Chad Smith", "turkey dinner" or "South China Sea")."""
+    actor = tab.ambiguous.get(_plain(tokens[start:start + length]), "")
+    if not actor or not tokens[start][1]:
+        return ""
+    after = tokens[start + length:start + length + 1]
+    if after and after[0][1] and (after[0][0],) not in tab.states:
+        return ""
+    return actor
+
+
+def _state_head_follows(tokens: Spans, at: int, tab: ActorTable) -> bool:
     """A state word at `at`, or after 'and <country/demonym>' ("Russian and Syrian jets")."""
     words = _plain(tokens[at:at + 4])
     if words[:1] and words[0] in STATE_HEADS:
@@ -187,10 +223,10 @@ def _state_head_follows(tokens: tuple[tuple[str, bool], ...], at: int, tab: Acto
         and words[2] in STATE_HEADS
 
 
-def _lookup(span: tuple[tuple[str, bool], ...], index: dict[Tokens, str]) -> str:
+def _lookup(span: Spans, index: dict[Tokens, str]) -> str:
     key = _plain(span)
     actor = index.get(key, "")
-    if actor and len(key) == 1 and _caps_only(key[0]) and not span[0][1]:
+    if actor and len(key) == 1 and _caps_only(key[0]) and span[0][1] < 2:
         return ""
     return actor
 
@@ -199,7 +235,7 @@ def _caps_only(word: str) -> bool:
     return (len(word) <= 3 and word.isalpha()) or word in CAPS_ONLY
 
 
-def _plain(tokens: tuple[tuple[str, bool], ...]) -> Tokens:
+def _plain(tokens: Spans) -> Tokens:
     return tuple(t for t, _ in tokens)
 
 
@@ -212,8 +248,9 @@ _SPELLING = {"defense": "defence", "defenses": "defences", "organization": "orga
              "mobilization": "mobilisation", "kiev": "kyiv"}
 
 
-def _normal_tokens(name: str) -> tuple[tuple[str, bool], ...]:
-    """(lower-case word, was all capitals) pairs after the normalisations in the docstring."""
+def _normal_tokens(name: str) -> Spans:
+    """(lower-case word, case) pairs after the normalisations in the docstring; case is 2 for
+    a word in capitals ("UN"), 1 for a capitalised one ("Jordan"), 0 otherwise."""
     text = unicodedata.normalize("NFKC", name).translate(_QUOTES)
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
     text = _POSSESSIVE.sub("", text)
@@ -223,20 +260,29 @@ def _normal_tokens(name: str) -> tuple[tuple[str, bool], ...]:
         word = raw.lower()
         if not word or word in _ARTICLES:
             continue
-        pairs.append((_SPELLING.get(word, word), len(raw) > 1 and raw.isupper()))
+        case = 2 if len(raw) > 1 and raw.isupper() else int(raw[:1].isupper())
+        pairs.append((_SPELLING.get(word, word), case))
     return _reorder_ministry(pairs)
 
 
-def _reorder_ministry(pairs: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:
-    """'ministry of defence' -> 'defence ministry' (also minister, 'foreign affairs')."""
-    out: list[tuple[str, bool]] = []
+def _reorder_ministry(pairs: list[tuple[str, int]]) -> Spans:
+    """'ministry of defence' -> 'defence ministry' (also minister, 'foreign affairs'); the
+    'national' of 'ministry of national defence' / 'national defence ministry' goes."""
+    out: list[tuple[str, int]] = []
     i = 0
     while i < len(pairs):
         word = pairs[i][0]
+        if word == "national" and [w for w, _ in pairs[i + 1:i + 3]] in (
+                ["defence", "ministry"], ["defence", "minister"]):
+            i += 1
+            continue
         if word in ("ministry", "minister") and i + 2 < len(pairs) and pairs[i + 1][0] == "of":
             subject = pairs[i + 2]
             skip = 3
             if i + 3 < len(pairs) and pairs[i + 3][0] == "affairs":
+                skip = 4
+            elif subject[0] == "national" and i + 3 < len(pairs) and pairs[i + 3][0] == "defence":
+                subject = pairs[i + 3]
                 skip = 4
             out.extend([subject, pairs[i]])
             i += skip

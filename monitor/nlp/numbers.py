@@ -146,6 +146,8 @@ _OUTCOME_RES = [(name, re.compile(rf"^(?:{rx})$", re.IGNORECASE)) for name, rx i
 _WORDS = re.compile(r"[\w’'-]+")
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _BEFORE, _AFTER = 6, 14
+_SPEAKS = re.compile(r"\s+(?:(?:also|later|then|had|has|have)\s+)?(?:said|says|say|told|tells|"
+                     r"recalled|recounted|described|added|explained|spoke)\b", re.IGNORECASE)
 
 
 def casualties(doc_or_text: Any) -> tuple[Casualties, ...]:
@@ -210,8 +212,8 @@ def _value(words: str) -> int | None:
 
 
 def _noun_figure(text: str, match: re.Match[str]) -> Casualties | None:
-    if _looks_like_year(text, match):
-        return None
+    if _looks_like_year(text, match) or _SPEAKS.match(text, match.end()):
+        return None  # "One resident said ...": people who speak are no casualties
     noun = match.group("who").lower()
     outcome = _CASUALTY_NOUNS.get(noun) or _nearby_outcome(text, match.start(), match.end())
     if outcome is None:
