@@ -134,3 +134,10 @@ def test_places_leave_out_actors_and_dates_take_weekdays(nlp: Any) -> None:
 def test_a_country_before_a_headline_colon_is_the_topic_not_the_speaker(nlp: Any) -> None:
     assert read(nlp, "Syria: Cluster munition strike on Idlib camp").speaker == ""
     assert read(nlp, "Amnesty: Russian bombing of Syria may be a war crime").speaker == "Amnesty"
+
+
+def test_a_party_before_a_headline_colon_speaks_whatever_follows(nlp: Any) -> None:
+    a = read(nlp, "Armenian MoD: Azerbaijani claim that Armenian units fired first is "
+                  "disinformation")
+    assert a.speaker == "Armenian MoD"
+    assert read(nlp, "Ukraine war: Russia says it downed 20 drones").speaker == "Russia"

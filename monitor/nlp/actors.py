@@ -6,17 +6,37 @@
     canonical_actor("local residents")             -> "Local Residents"   (unknown: cleaned)
     actor_side("Gaza Health Ministry")             -> "Hamas"
 
-The table is `data/actors.json` (a few hundred aliases across the major conflicts). Names are
-normalised before lookup: case, "the", possessives, Defense -> Defence, "ministry of X" ->
-"X ministry", dotted acronyms (U.S. -> US). Spokespeople and leaders map to the actor they speak
-for. A country name or demonym followed by a state word ("Russian bombers", "Sudan's army",
-"Israeli strikes") maps to that state's armed or official actor; alone, a demonym does not
-("Sudanese doctors" stays itself). Short acronyms (UN, US, IS, RSF) match only in capitals.
+The table is `data/actors.json`: 361 actors and about 3,300 aliases, namely every UN member
+state plus Palestine, Kosovo and Taiwan (198 state actors with the two coalitions), 117 armed
+groups of the conflicts of 2020-2026, and the authorities, international bodies and rights
+groups that speak about them. Names are normalised before lookup: case, "the", possessives,
+Defense -> Defence, "ministry of X" -> "X ministry" ("ministry of national defence" ->
+"defence ministry"), dotted acronyms (U.S. -> US). Spokespeople and leaders map to the actor
+they speak for. A country name or demonym followed by a state word ("Russian bombers", "Sudan's
+army", "Israeli strikes") maps to that state's armed or official actor; alone, a demonym does
+not ("Sudanese doctors" stays itself). Short acronyms (UN, US, IS, RSF, MILF) match only in
+capitals.
+
+Country names that are also words or first names are listed as `ambiguous` (Turkey, China,
+Jordan, Chad, Niger, Guinea ...): alone they count only capitalised and not before another
+capitalised word that is no country, so "Jordan Henderson", "Chad Smith", "turkey dinner" and
+"South China Sea" are no states, while "Turkey, Russia and Iran" are. Names listed as
+`only_with_state_word` ("Georgia", "Swiss") count only before a state word: "Georgia's army",
+not "Georgia voters". Places named after a country ("Lake Chad", "Latin America") are skipped.
 
 Decision on health authorities run by a party to the conflict: the Gaza Health Ministry is an
 actor of its own (it is quoted as a source of figures far more often than as a party), and its
 `side` is "Hamas", so a detector can still treat it as speaking for that side. The Houthi-run
 ministry in Sanaa is simply "Houthis".
+
+Decisions on sides: a group that fights for a state or a coalition has it as `side` (Africa
+Corps -> Russia, People's Defence Force -> National Unity Government, Wazalendo -> DR Congo
+(government), G9 -> Viv Ansanm). Kataib Hezbollah and the Islamic Resistance in Iraq are actors
+of their own with side "Popular Mobilisation Forces": their brigades are registered PMF units,
+though they claim attacks in their own name. Islamic State provinces known by that name (ISWAP,
+IS Sahel, ISKP) are aliases of "Islamic State", which claims their attacks; affiliates with a
+name of their own (ADF, Ansar al-Sunna, the Maute group, JNIM, al-Shabab, AQAP) are actors of
+their own. Since 2025 Ahmed al-Sharaa speaks for "Syria (government)", not for HTS.
 
 Lookup order: the whole name; else the leftmost (then longest) alias or country + state word
 found inside it; else the name itself, cleaned and title-cased.

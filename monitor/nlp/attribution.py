@@ -80,6 +80,9 @@ _IRREGULAR = {"said": "say", "says": "say", "told": "tell", "found": "find", "wr
               "stolen": "steal", "abused": "abuse", "seized": "seize"}
 _AGENT_WORDS = ORG_HEADS | ROLE_NOUNS | PARTIES | frozenset(
     "investigation inquiry panel witness survivor resident villager relative activist".split())
+# Last words of a headline prefix that names a topic, not a speaker ("Ukraine war: ...").
+_TOPIC_WORDS = frozenset("""war wars conflict crisis live latest update updates explained
+    explainer analysis fighting offensive talks ceasefire truce news briefing""".split())
 _CLAUSES = frozenset({"appos", "relcl", "acl", "advcl"})
 _QUOTE = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
 _COLON = re.compile(r"^\s*([A-Z][^:]{1,60}?)\s*:\s+\S")
@@ -158,6 +161,8 @@ def _is_verb(token: Token, words: frozenset[str]) -> bool:
 
 def _speaker_source(sent: Span) -> tuple[Token | None, Token | None, bool]:
     """(reporting verb, subject token, reported?) in order of preference."""
+    if _speaking_prefix(sent):  # "Armenian MoD: Azerbaijani claim that ... is disinformation"
+        return None, None, True
     verbs = sorted((t for t in sent if _is_verb(t, REPORTING) and not _inside_relative(t)),
                    key=lambda t: (_depth(t), t.i))
     for verb in verbs:
@@ -238,6 +243,19 @@ def _colon_prefix(sent: Span) -> str:
     # "Syria: Cluster munition strike on camp" (the rights groups' style) names the country
     # the report is about, not who speaks; "Syria says" is how a wire names the speaker.
     return "" if is_country(prefix) else prefix
+
+
+def _speaking_prefix(sent: Span) -> bool:
+    """A headline opened by a party that speaks ("Army: ...", "Armenian MoD: ...", "Kremlin
+    spokesman: ..."): the prefix is the speaker, whatever verbs follow the colon. A topic
+    ("Ukraine war: Russia says ...") is no such prefix."""
+    prefix = _colon_prefix(sent)
+    if not prefix:
+        return False
+    last = prefix.lower().replace("’", "'").split()[-1].removesuffix("'s")
+    if last in _TOPIC_WORDS:
+        return False
+    return last in _AGENT_WORDS or last in ("mod", "mfa") or bool(known_actor(prefix))
 
 
 def _speaker_phrase(subject: Token) -> tuple[str, str, set[int]]:
