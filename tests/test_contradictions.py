@@ -204,3 +204,20 @@ def test_the_accuseds_counter_allegation_is_a_version_findings_contradict() -> N
                     speaker_actor="United Nations", accused_actor="Israel", hours=200)
     [alert] = find_contradictions(finding, [toll, cell])
     assert alert.answers == ("c1",)
+
+
+def test_a_finding_of_killings_by_soldiers_contradicts_the_only_states_denial() -> None:
+    charge = claim("a1", "n1", "allegation", "Soldiers killed a farmer and his family.",
+                   speaker="Karapatan", speaker_actor="Karapatan", accused="soldiers")
+    rejection = claim("d1", "n2", "denial", "The army rejected claims that the dead were "
+                      "civilians.", speaker="Philippine Army", speaker_actor="Philippines",
+                      hours=2)
+    finding = claim("f1", "n3", "allegation", "The commission's investigation found the family "
+                    "killed by soldiers were unarmed.", speaker="Commission on Human Rights",
+                    speaker_actor="Commission On Human Rights", hours=48)
+    [alert] = find_contradictions(finding, [charge, rejection])
+    assert alert.answers == ("d1",)
+    unrelated = claim("f2", "n3", "allegation", "The commission's investigation found the "
+                      "family was unarmed.", speaker="Commission on Human Rights",
+                      speaker_actor="Commission On Human Rights", hours=48)
+    assert find_contradictions(unrelated, [charge, rejection]) == []

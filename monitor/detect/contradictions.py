@@ -224,10 +224,21 @@ def _defended(denial: Claim, story: Sequence[Claim]) -> frozenset[str]:
 
 
 def _blamed(claim: Claim, story: Sequence[Claim]) -> frozenset[str]:
+    """The parties a claim holds responsible: its accused, the parties it names, and the
+    story's one state when it says "killed by soldiers" (an agent the parse may miss)."""
     named = parties.named_sides(claim.text)
+    if _BY_STATE_FORCES.search(claim.text):
+        state = parties.story_state(story, besides=parties.speaker_side(claim))
+        named |= {state} if state else set()
     if claim.stance == "allegation":
         return parties.blamed_sides(claim, story) | named
     return named
+
+
+_BY_STATE_FORCES = re.compile(
+    r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+)?(?:soldiers|troops|army|military|security forces|"
+    r"armed forces|government forces|police|warplanes?|military aircraft|military jets?)\b",
+    re.IGNORECASE)
 
 
 def negated(text: str) -> bool:
