@@ -39,7 +39,7 @@ name of their own (ADF, Ansar al-Sunna, the Maute group, JNIM, al-Shabab, AQAP) 
 their own. Since 2025 Ahmed al-Sharaa speaks for "Syria (government)", not for HTS.
 
 Lookup order: the whole name; else the leftmost (then longest) alias or country + state word
-found inside it; else the name itself, cleaned and title-cased.
+found inside it, places skipped; else the name itself, cleaned and title-cased.
 """
 
 from __future__ import annotations
