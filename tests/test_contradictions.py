@@ -221,3 +221,22 @@ def test_a_finding_of_killings_by_soldiers_contradicts_the_only_states_denial() 
                       "family was unarmed.", speaker="Commission on Human Rights",
                       speaker_actor="Commission On Human Rights", hours=48)
     assert find_contradictions(unrelated, [charge, rejection]) == []
+
+
+def test_a_third_states_protest_is_no_new_fact_but_an_observers_account_is() -> None:
+    strike = claim("a1", "n1", "allegation", "Iranian drones hit a refugee camp near Koya.",
+                   speaker="local officials", speaker_actor="Local Officials",
+                   accused="Iranian drones", accused_actor="Iran")
+    denial = claim("d1", "n2", "denial", "The IRGC said only terrorist bases were hit and called "
+                   "the reports lies.", speaker="IRGC", speaker_actor="Iran", hours=3)
+    protest = claim("p1", "n3", "allegation", "Iraq's foreign ministry accused Iran of striking "
+                    "civilians near Koya.", speaker="Iraq's foreign ministry",
+                    speaker_actor="Iraq (government)", accused="Iran", accused_actor="Iran",
+                    hours=20)
+    assert find_contradictions(protest, [strike, denial]) == []
+    observer = claim("o1", "n4", "allegation", "Amnesty International said Iranian drones "
+                     "killed five civilians in the camp.", speaker="Amnesty International",
+                     speaker_actor="Amnesty International", accused="Iran",
+                     accused_actor="Iran", hours=30)
+    [alert] = find_contradictions(observer, [strike, denial])
+    assert alert.answers == ("d1",)

@@ -33,6 +33,7 @@ from functools import lru_cache
 
 from monitor.detect import figures, parties, speakers
 from monitor.detect.denials import find_denials, is_counter_allegation
+from monitor.nlp.actors import actor_kind
 from monitor.records import Alert, Casualties, Claim
 from monitor.text import short_id
 
@@ -183,12 +184,21 @@ def by_finding(claim: Claim, denial: Claim, story: Sequence[Claim],
     if _blamed(claim, story) & defended:
         if finding and outsider:
             return BOTH_SCORE
-        return FINDING_SCORE if finding else THIRD_PARTY_SCORE
+        if finding:
+            return FINDING_SCORE
+        # an observer's account counts as a new fact; a party's protest is one more accusation
+        return THIRD_PARTY_SCORE if _observer(claim) else 0.0
     similar = signal is not None and signal.similarity >= FINDING_SIMILAR_MIN and (
         signal.against >= FINDING_AGAINST_MIN)
     corroborates = max((s.similarity for c, s in (signals or {}).items() if c in answered),
                        default=0.0) >= CORROBORATE_MIN
     return SIMILAR_FINDING_SCORE if finding and outsider and (similar or corroborates) else 0.0
+
+
+def _observer(claim: Claim) -> bool:
+    """An investigator, rights group, UN body or newsroom: no party to the conflict."""
+    return parties.is_investigator(claim) or actor_kind(parties.speaker_side(claim)) in (
+        "ngo", "io", "media")
 
 
 def is_version(claim: Claim, story: Sequence[Claim]) -> bool:
