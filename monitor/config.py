@@ -90,7 +90,10 @@ SETTINGS: dict[str, dict[str, Setting]] = {
     },
     "classification": {
         "threads": Setting(2, "CPU threads for the encoder.", _positive),
-        "batch_size": Setting(32, "Texts encoded at once.", _positive),
+        "batch_size": Setting(
+            12, "Texts encoded at once (12 measured fastest on 2 cores: docs/benchmarks.md).",
+            _positive,
+        ),
         "relevant_threshold": Setting(
             0.5,
             "Minimum score of a conflict label for an article to be treated as relevant.",
