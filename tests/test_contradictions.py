@@ -30,6 +30,8 @@ FIGURES = [
     (dead(40, None, "at_least", "civilians"), dead(12), True),   # more civilians than dead
     (dead(5, None, "at_most"), dead(20, None, "at_least"), True),
     (dead(20, 30, "range"), dead(26, None, "at_least", "civilians"), False),
+    (dead(120, None, "at_least"), dead(85), True),          # Amnesty against the agency
+    (dead(13), dead(10), False),                             # a revision still
 ]
 
 

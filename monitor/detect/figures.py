@@ -22,7 +22,7 @@ import re
 from monitor.records import Casualties
 
 MIN_VAGUE = 20  # vague figures below "dozens" ("several", "a few") are not compared
-MIN_RATIO = 1.5  # below this gap two figures are a revision, not a contradiction
+MIN_RATIO = 1.35  # below this gap two figures are a revision, not a contradiction
 FULL_RATIO = 2.5  # at this gap (and above) the conflict scores FULL_SCORE
 BASE_SCORE, FULL_SCORE, NONE_SCORE = 0.55, 0.9, 0.9
 ABOUT = 0.2  # "about 50" covers 40-60
