@@ -359,3 +359,21 @@ def test_an_allegation_never_blames_its_own_speakers_side() -> None:
     other = claim("o2", "a2", "allegation", "A military jet bombed the school, Ukraine said.",
                   speaker="Ukraine", speaker_actor="Ukraine", accused="military jet")
     assert blamed_sides(other, [own, other]) == frozenset({"Myanmar military"})
+
+
+def test_the_accused_calling_the_dead_terrorists_denies_the_charge() -> None:
+    charge = claim("j1", "a1", "allegation", "A Turkish drone killed three civilians in Sinjar.",
+                   speaker="Yazidi officials", speaker_actor="Yazidi Officials",
+                   accused="Turkish drone", accused_actor="Turkey")
+    version = claim("j2", "a2", "other", "Turkish intelligence neutralised three PKK "
+                    "terrorists in Sinjar.", speaker="Turkish intelligence",
+                    speaker_actor="Turkey", hours=6)
+    [alert] = find_denials(version, [charge])
+    assert alert.answers == ("j1",)
+    bystander = claim("j3", "a3", "other", "Iraqi officials said the army killed two "
+                      "militants elsewhere.", speaker="Iraqi officials",
+                      speaker_actor="Iraq (government)", hours=7)
+    assert find_denials(bystander, [charge]) == []  # never accused: no answer
+    unrelated = claim("j4", "a4", "other", "Turkish officials opened a new border crossing.",
+                      speaker="Turkish officials", speaker_actor="Turkey", hours=8)
+    assert find_denials(unrelated, [charge]) == []

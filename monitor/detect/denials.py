@@ -23,6 +23,7 @@ A party never denies its own claim, and admissions are never alerts. Pure: no I/
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,7 +56,7 @@ def find_denials(claim: Claim, earlier: Sequence[Claim], story_id: str = "") -> 
     if parties.is_denial(claim) and not _finding_by_outsider(claim, earlier):
         matches = [m for m in (match(claim, e, earlier, owners) for e in earlier)
                    if m is not None]
-    elif is_counter_allegation(claim, earlier):
+    elif is_counter_allegation(claim, earlier) or is_justification(claim, earlier):
         matches = [Match(m.claim, min(m.strength, MATCH_COUNTER_ALLEGATION), m.counter)
                    for m in (match(claim, e, earlier, owners) for e in earlier)
                    if m is not None and m.claim.stance == "allegation"]
@@ -83,6 +84,31 @@ def is_counter_allegation(claim: Claim, story: Sequence[Claim]) -> bool:
     before = [c for c in story if c.article_id != claim.article_id]
     return own not in blamed and not blamed & parties.parties_accused(before) and (
         parties.accused_first(claim, before))
+
+
+def is_justification(claim: Claim, story: Sequence[Claim]) -> bool:
+    """The accused's own account of the act as a hit on combatants or a military target
+    ("Turkish intelligence neutralised three PKK terrorists", "the strike destroyed a rocket
+    launch site"), in a sentence the stance reader took for a plain report: a justification
+    is a denial of the charge, whatever the words (issue: "justifies the act as a legitimate
+    target"). Only from a party the story accused before."""
+    own = parties.speaker_side(claim)
+    if claim.stance not in ("other", "allegation") or not parties.is_known(own) or (
+            parties.DEFLECTION in claim.flags) or not _JUSTIFY.search(claim.text):
+        return False
+    before = [c for c in story if c.article_id != claim.article_id]
+    return any(c.stance == "allegation" and parties.speaker_side(c) != own
+               and own in parties.blamed_sides(c, before) for c in before)
+
+
+_JUSTIFY = re.compile(
+    r"\b(?:neutrali[sz]\w*|eliminat\w*|kill\w*|destroy\w*|struck|strikes?|hit|target\w*)\b"
+    r"[^.;]{0,60}?\b(?:terrorists?|militants?|insurgents?|jihadists?|bandits?|gunmen|operatives?|"
+    r"combatants?|(?:military|legitimate) targets?|command (?:post|centre|center)s?|hideouts?|"
+    r"launch(?:ing)? (?:pads?|sites?)|(?:weapons?|ammunition) (?:depots?|stores?))\b"
+    r"|\b(?:those|people) killed were\b|\b(?:the dead|the victims) were (?:\w+ )?"
+    r"(?:terrorists|militants|fighters|rebels|combatants)\b",
+    re.IGNORECASE)
 
 
 def match(denial: Claim, other: Claim, story: Sequence[Claim],
