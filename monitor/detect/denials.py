@@ -130,7 +130,7 @@ def match(denial: Claim, other: Claim, story: Sequence[Claim],
         found = _answers_allegation(denial, other, story, owners)
         if found is not None:
             return found
-    if parties.is_counter_claim(other) and denier:
+    if parties.is_counter_claim(other) and parties.is_known(denier):  # not "witnesses"
         if denier in parties.counter_targets(other, [*story, denial]):
             return Match(other, MATCH_COUNTER, counter=True)
     return None
