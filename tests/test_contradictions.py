@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from monitor.detect.contradictions import PairSignal, find_contradictions
@@ -242,3 +244,22 @@ def test_a_third_states_protest_is_no_new_fact_but_an_observers_account_is() -> 
                      accused_actor="Iran", hours=30)
     [alert] = find_contradictions(observer, [strike, denial])
     assert alert.answers == ("d1",)
+
+
+def test_civilians_found_where_the_accused_said_it_hit_fighters_contradict_its_account() -> None:
+    charge = claim("a1", "n1", "allegation", "An Israeli strike on a school killed 23 people.",
+                   speaker="Gaza health ministry", speaker_actor="Gaza Health Ministry",
+                   accused="Israeli strike", accused_actor="Israel")
+    version = claim("d1", "n2", "denial", "The IDF said the strike hit a Hamas command room and "
+                    "rejected the reports of civilian deaths.", speaker="IDF",
+                    speaker_actor="Israel", hours=3)
+    review = claim("r1", "n3", "other", "Hospital records reviewed by the AP list the dead, "
+                   "including nine children.", speaker="Hospital records",
+                   speaker_actor="Hospital Records", hours=30)
+    [alert] = find_contradictions(review, [charge, version])
+    assert alert.answers == ("d1",) and "no military target" in alert.reason
+    hearsay = claim("r2", "n3", "other", "Relatives mourned the dead, including nine children.",
+                    speaker="Relatives", speaker_actor="Relatives", hours=30)
+    assert find_contradictions(hearsay, [charge, version]) == []  # no finding, no observer
+    plain = replace(version, id="d2", text="The IDF rejected the reports as false.")
+    assert find_contradictions(review, [charge, plain]) == []  # no military version to refute

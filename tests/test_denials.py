@@ -377,3 +377,25 @@ def test_the_accused_calling_the_dead_terrorists_denies_the_charge() -> None:
     unrelated = claim("j4", "a4", "other", "Turkish officials opened a new border crossing.",
                       speaker="Turkish officials", speaker_actor="Turkey", hours=8)
     assert find_denials(unrelated, [charge]) == []
+
+
+def test_an_allegation_naming_the_denier_only_in_passing_is_answered() -> None:
+    beatings = claim("n1", "a1", "allegation", "Freed soldiers describe beatings in Russian "
+                     "detention, the ombudsman said.", speaker="Ombudsman",
+                     speaker_actor="Ukraine")
+    rebuttal = claim("n2", "a2", "denial", "The Russian Foreign Ministry dismissed the accounts "
+                     "of abuse as fabricated propaganda.", speaker="Russian Foreign Ministry",
+                     speaker_actor="Russia", hours=30)
+    [alert] = find_denials(rebuttal, [beatings])
+    assert alert.answers == ("n1",)
+    other_side = claim("n3", "a3", "denial", "Kyiv called the reports false.", speaker="Kyiv",
+                       speaker_actor="Ukraine", hours=31)
+    assert find_denials(other_side, [beatings]) == []  # the accuser's own side
+
+
+def test_the_owner_of_the_rejected_claims_is_not_whom_a_denial_speaks_for() -> None:
+    from monitor.detect.parties import speaking_for
+
+    rejection = claim("o1", "a1", "denial", "The source said the claims circulated by the White "
+                      "Helmets were fabrications.", speaker="The source", speaker_actor="Source")
+    assert speaking_for(rejection) == "Source"

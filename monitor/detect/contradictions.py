@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from monitor.detect import figures, parties, speakers
-from monitor.detect.denials import find_denials, is_counter_allegation
+from monitor.detect.denials import JUSTIFYING, find_denials, is_counter_allegation, is_justification
 from monitor.nlp.actors import actor_kind
 from monitor.records import Alert, Casualties, Claim
 from monitor.text import short_id
@@ -41,6 +41,7 @@ KIND = "contradiction"
 AGAINST_MIN = 0.75  # pair-stance probability of `against` for a negation contradiction
 SIMILAR_MIN = 0.5  # encoder similarity of the two sentences for a negation contradiction
 FINDING_SCORE, THIRD_PARTY_SCORE, BOTH_SCORE = 0.7, 0.6, 0.85
+STATUS_SCORE = 0.7  # civilians where the accused said it hit fighters (`by_status`)
 FINDING_SIMILAR_MIN = 0.45  # an outsider's finding this close to a denial, which the ...
 FINDING_AGAINST_MIN = 0.5  # ... pair-stance model reads as against it, answers it ...
 SIMILAR_FINDING_SCORE = 0.6  # ... even when it does not name the denying party
@@ -95,6 +96,7 @@ def contradicts(claim: Claim, other: Claim, story: Sequence[Claim],
         Hit(other, by_figures(claim, other), "figures"),
         Hit(other, by_negation(claim, other, signal, story), "negation"),
         Hit(other, by_finding(claim, other, story, signal, signals), "finding"),
+        Hit(other, by_status(claim, other, story), "status"),
     ]
     best = max(candidates, key=lambda h: h.score)
     return best if best.score > 0 else None
@@ -204,7 +206,47 @@ def _observer(claim: Claim) -> bool:
 def is_version(claim: Claim, story: Sequence[Claim]) -> bool:
     """A denial, or the accused's counter-allegation ("it struck a rocket cell, killing two
     operatives"): the accused's version of events, which new facts can contradict."""
-    return parties.is_denial(claim) or is_counter_allegation(claim, story)
+    return parties.is_denial(claim) or is_counter_allegation(claim, story) or (
+        is_justification(claim, story))
+
+
+def by_status(claim: Claim, version: Claim, story: Sequence[Claim]) -> float:
+    """A new fact about who or what was hit, against the accused's account that it hit
+    fighters or a military target: the dead were civilians or unarmed, or the place held no
+    fighters or weapons ("hospital records show the victims were farm workers", "observers
+    saw no military activity at the site"). From an observer, or as a finding."""
+    if parties.DEFLECTION in claim.flags or not _CIVILIAN_STATUS.search(claim.text):
+        return 0.0
+    if not (parties.is_finding(claim.text) or _observer(claim)):
+        return 0.0
+    if not _MILITARY_VERSION.search(version.text) or not is_version(version, story):
+        return 0.0
+    defended = _defended(version, story)
+    if not defended or parties.speaker_side(claim) in defended:
+        return 0.0
+    return STATUS_SCORE if answered_claims(version, story) else 0.0
+
+
+_CIVILIAN_STATUS = re.compile(
+    r"\b(?:were|was|are|as)\s+(?:all\s+|mostly\s+|only\s+)?(?:[\w-]+\s+){0,2}?(?:civilians?|"
+    r"unarmed|farmers?|farm workers|shepherds?|herders?|miners?|students?|pupils?|children|"
+    r"villagers?|fishermen|traders?|worshippers?|patients?|displaced|families|residents)\b"
+    r"|\bunarmed\b|\bcivilian\s+(?:\w+\s+)?(?:site|camp|buildings?|homes?|houses?|shelter)\b"
+    r"|\bno\s+(?:sign\s+of\s+|trace\s+of\s+|evidence\s+of\s+)?(?:an?\s+)?(?:military|armed|"
+    r"militants?|fighters?|combatants?|weapons?|militia|gathering)\b"
+    r"|\bnot\s+(?:fighters|militants|combatants|terrorists|soldiers|rebels)\b"
+    r"|\bincluding\s+(?:\w+\s+)?(?:children|women|babies|infants|patients)\b"
+    r"|\b(?:children|women|civilians)\b[^.;]{0,30}\bamong\s+(?:those\s+killed|the\s+dead|"
+    r"the\s+victims)\b",
+    re.IGNORECASE)
+_MILITARY_VERSION = re.compile(
+    JUSTIFYING.pattern + r"|\b(?:military|militant|terrorist|rebel|armed|extremist|mercenar\w+)"
+    r"\s+(?:gathering|camp|site|positions?|bases?|targets?|infrastructure|command|posts?|cells?|"
+    r"column|hideouts?|depots?|personnel|elements?)\b|\b(?:gathering|meeting|column)\s+of\s+"
+    r"(?:[\w-]+\s+){0,2}(?:fighters|militants|terrorists|mercenaries|extremists|rebels|officers|"
+    r"officials)\b|\binfrastructure\b|\bcommand\s+(?:room|post|centre|center)\b|"
+    r"\bcombatants?\b|\b(?:fighters|militants|terrorists|rebels)\b",
+    re.IGNORECASE)
 
 
 def answered_claims(denial: Claim, story: Sequence[Claim]) -> frozenset[str]:
@@ -263,6 +305,7 @@ def reason(claim: Claim, best: Hit, count: int) -> str:
         "figures": "gives casualty figures that conflict with",
         "negation": "says the opposite of",
         "finding": "reports findings that contradict",
+        "status": "reports civilians or no military target, against",
     }[best.why]
     text = f"{who} {what} {old_who}'s {old.stance or 'claim'}: {_quote(claim)} vs {_quote(old)}"
     if count > 1:

@@ -40,6 +40,7 @@ MATCH_NAMED = 0.8  # an unknown speaker's denial names the accused party as not 
 MATCH_GENERIC = 0.75  # the allegation names the accused generically ("soldiers")
 MATCH_OWNER = 0.9  # the denial names whose claim it rejects ("Moscow's claim that ...")
 MATCH_COUNTER_ALLEGATION = 0.7  # the accused blames someone else, in no denying words
+MATCH_NAMED_ONLY = 0.7  # an allegation with no accused names the denier's side in passing
 ANSWERABLE = frozenset({"allegation", "denial"})
 
 
@@ -94,14 +95,14 @@ def is_justification(claim: Claim, story: Sequence[Claim]) -> bool:
     target"). Only from a party the story accused before."""
     own = parties.speaker_side(claim)
     if claim.stance not in ("other", "allegation") or not parties.is_known(own) or (
-            parties.DEFLECTION in claim.flags) or not _JUSTIFY.search(claim.text):
+            parties.DEFLECTION in claim.flags) or not JUSTIFYING.search(claim.text):
         return False
     before = [c for c in story if c.article_id != claim.article_id]
     return any(c.stance == "allegation" and parties.speaker_side(c) != own
                and own in parties.blamed_sides(c, before) for c in before)
 
 
-_JUSTIFY = re.compile(
+JUSTIFYING = re.compile(
     r"\b(?:neutrali[sz]\w*|eliminat\w*|kill\w*|destroy\w*|struck|strikes?|hit|target\w*)\b"
     r"[^.;]{0,60}?\b(?:terrorists?|militants?|insurgents?|jihadists?|bandits?|gunmen|operatives?|"
     r"combatants?|(?:military|legitimate) targets?|command (?:post|centre|center)s?|hideouts?|"
@@ -150,6 +151,9 @@ def _answers_allegation(denial: Claim, other: Claim, story: Sequence[Claim],
             return Match(other, MATCH_GENERIC, counter=counter)
     if parties.accused_sides(denial) & accused and not _accuser(denial, other):
         return Match(other, MATCH_ON_BEHALF, counter=counter)
+    if not other.accused and parties.is_known(denier) and not _accuser(denial, other) and (
+            denier in parties.named_sides(other.text)):  # "beatings in Russian detention"
+        return Match(other, MATCH_NAMED_ONLY, counter=counter)
     if not parties.is_known(denier):  # "the ministry said": who is cleared, from the text
         named = parties.cleared_sides(denial.text) - owners
         if named & accused and parties.speaker_side(other) not in named:

@@ -1,19 +1,21 @@
 """Evaluate denial and contradiction alerts on hand-labelled timelines.
 
-    python -m monitor.detect.eval_timelines --split heldout      # the reported figures
+    python -m monitor.detect.eval_timelines --split blind        # the reported figures
     python -m monitor.detect.eval_timelines --split tune -v      # with misses and false alarms
     python -m monitor.detect.eval_timelines --split tune --json  # the whole report as JSON
 
 `corpus/timelines/timelines.jsonl` holds one timeline per line: {"timeline", "conflict",
 "items": [{id, source, url, published, title, text}], "expected_alerts": [{article_id, kind,
-answers: [article ids], note}], "split": "tune" | "heldout"}. Each timeline runs through the
+answers: [article ids], note}], "split": one of SPLITS}. Each timeline runs through the
 real pipeline (`pipeline.run_batch` with `wiring.build_components`) on a fresh in-memory store,
 one item at a time in order, with the item's publication time as the clock. Alerts that join
 an earlier alert's thread (`thread_of`) are re-reports and are not scored as alerts.
 
 An alert matches an expected one with the same article and kind (one to one); it is "linked
 right" when the articles of the claims it answers include one of the expected answers.
-Thresholds and rules are tuned on `tune` only; `heldout` is for the report.
+Rules and thresholds were shaped on `tune`, then on what `heldout` and `fresh` missed (each
+was blind when first measured, and its first figures are kept in docs/evaluation.md);
+`blind` is for the report.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ from monitor.records import ALERT_KINDS, Article
 log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "corpus" / "timelines" / "timelines.jsonl"
+# `tune` shaped the rules; `heldout` and then `fresh` were each measured once blind and then
+# informed general fixes; `blind` was written last, from a brief, by someone who never saw the
+# detection code, and is the reported figure.
+SPLITS = ("tune", "heldout", "fresh", "blind", "blind2")
 NO_CONFLICT = "none"
 
 
@@ -66,7 +72,7 @@ class Tally:
         }
 
 
-def load_timelines(path: Path = DEFAULT_PATH, split: str = "heldout",
+def load_timelines(path: Path = DEFAULT_PATH, split: str = "blind",
                    names: Sequence[str] = ()) -> list[dict[str, Any]]:
     """The timelines of one split (or the named ones of it), in file order."""
     with path.open(encoding="utf-8") as handle:
@@ -77,7 +83,7 @@ def load_timelines(path: Path = DEFAULT_PATH, split: str = "heldout",
     return chosen
 
 
-def timeline_eval(split: str = "heldout", names: Sequence[str] = (),
+def timeline_eval(split: str = "blind", names: Sequence[str] = (),
                   path: Path = DEFAULT_PATH, parts: Any = None) -> dict[str, Any]:
     """Run every timeline of `split` through the real pipeline and score its alerts."""
     timelines = load_timelines(path, split, names)
@@ -212,7 +218,7 @@ def _show(value: float | None) -> str:
 
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", default="heldout", choices=("tune", "heldout", "fresh"))
+    parser.add_argument("--split", default="blind", choices=SPLITS)
     parser.add_argument("--timeline", action="append", default=[], help="only this timeline")
     parser.add_argument("--path", type=Path, default=DEFAULT_PATH)
     parser.add_argument("-v", "--verbose", action="store_true",

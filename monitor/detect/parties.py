@@ -34,19 +34,20 @@ COUNTER_FLAGS = frozenset({"counter_accusation", "justification"})
 DEFLECTION = "deflection"
 _WORD = re.compile(r"\b[A-Z][a-z]+(?=[\s-])")
 _CLAIM = (r"(?:claims?|accusations?|allegations?|version|assertions?|statements?|reports?|"
-          r"charges?|narrative|account)")
+          r"charges?|narrative|accounts?|stor(?:y|ies)|testimon(?:y|ies)|fabrications?)")
 _OWNED = [  # "Moscow's claim", "the separatists' 'absurd' claims", "the Houthi claim"
     re.compile(r"((?:the\s+)?(?:[\w.-]+\s+){0,3}[\w.-]+)(?:'s|’s|'|’)\s+"
                r"(?:[\w'‘’\"“”-]+\s+){0,2}" + _CLAIM + r"\b", re.I),
     re.compile(r"\b(?:the\s+)?([A-Z][a-z]+)\s+(?:[a-z]+\s+)?" + _CLAIM + r"\b"),
-    re.compile(_CLAIM + r"\s+(?:made\s+by|by|from)\s+((?:the\s+)?(?:[\w-]+\s+){0,3}[\w-]+)",
-               re.I),
+    re.compile(_CLAIM + r"\s+(?:(?:made|circulated|spread|published|issued|peddled|"
+               r"disseminated)\s+)?(?:by|from)\s+((?:the\s+)?(?:[\w-]+\s+){0,3}[\w-]+)", re.I),
 ]
 _FINDING = re.compile(
     r"\b(found|finds|find|finding|findings|concluded|concludes|conclusion|investigators|"
     r"investigation (?:found|showed|concluded|established|determined)|"
     r"evidence|analys[ie]s|analysed|analyzed|verified|verifies|established|"
     r"confirmed|confirms|documented|forensic|satellite|imagery|showed|shows?|revealed|reveals|"
+    r"records|review|reviewed|"
     r"traced|identified|determined|credible|contradict\w*|reasonable grounds|samples)\b",
     re.I,
 )
@@ -359,7 +360,8 @@ def speaking_for(claim: Claim) -> str:
     actor = speaker_actor(claim)
     if is_known(actor) or not is_denial(claim):
         return actor
-    cleared = [s for s in cleared_sides(claim.text) if is_known(s)]
+    owners = claim_owners(claim.text)  # "claims circulated by the White Helmets were false"
+    cleared = [s for s in cleared_sides(claim.text) if is_known(s) and s not in owners]
     return cleared[0] if len(cleared) == 1 else actor
 
 
