@@ -263,3 +263,20 @@ def test_civilians_found_where_the_accused_said_it_hit_fighters_contradict_its_a
     assert find_contradictions(hearsay, [charge, version]) == []  # no finding, no observer
     plain = replace(version, id="d2", text="The IDF rejected the reports as false.")
     assert find_contradictions(review, [charge, plain]) == []  # no military version to refute
+
+
+def test_an_unnamed_analysts_physical_evidence_counts_as_an_outsiders_finding() -> None:
+    bombing = claim("a1", "n1", "allegation", "A military jet bombed the monastery.",
+                    speaker="residents", speaker_actor="Residents", accused="military jet",
+                    accused_actor="Myanmar military")
+    denial = claim("d1", "n2", "denial", "The junta said no air operation targeted any "
+                   "monastery.", speaker="junta", speaker_actor="Myanmar military", hours=5)
+    imagery = claim("f1", "n3", "allegation", "Satellite imagery shows two bomb craters inside "
+                    "the monastery compound, an analysis found.", speaker="Analysis",
+                    speaker_actor="Analysis", hours=48)
+    close = {"a1": PairSignal(similarity=0.7), "d1": PairSignal(similarity=0.3)}
+    [alert] = find_contradictions(imagery, [bombing, denial], close)
+    assert alert.answers == ("d1",)
+    words = claim("f2", "n3", "allegation", "The committee found the footage was evidence of a "
+                  "war crime.", speaker="The committee", speaker_actor="Committee", hours=48)
+    assert find_contradictions(words, [bombing, denial], {"a1": PairSignal(0.7)}) == []

@@ -179,8 +179,10 @@ def by_finding(claim: Claim, denial: Claim, story: Sequence[Claim],
     before = [c for c in story if c.article_id != denial.article_id and _earlier(c, denial)]
     accusers = parties.accusers_of(defended, before) | {
         parties.speaker_side(c) for c in before if c.id in answered}
+    # an unnamed analyst reporting physical evidence (an OSINT group's imagery) is no party
     outsider = speaker not in accusers and (
-        parties.is_known(speaker) or parties.is_investigator(claim))
+        parties.is_known(speaker) or parties.is_investigator(claim)
+        or finding and bool(_PHYSICAL_EVIDENCE.search(claim.text)))
     if not finding and not outsider:
         return 0.0
     if _blamed(claim, story) & defended:
@@ -287,6 +289,10 @@ def _blamed(claim: Claim, story: Sequence[Claim]) -> frozenset[str]:
     return named
 
 
+_PHYSICAL_EVIDENCE = re.compile(
+    r"\b(?:satellite|imagery|images|geolocat\w+|craters?|fragments?|remnants?|forensic|"
+    r"autops\w+|ballistic|munitions?\s+experts?|videos?\s+(?:show|verified|analysed))\b",
+    re.IGNORECASE)
 _BY_STATE_FORCES = re.compile(
     r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+)?(?:soldiers|troops|army|military|security forces|"
     r"armed forces|government forces|police|warplanes?|military aircraft|military jets?)\b",
