@@ -399,3 +399,16 @@ def test_the_owner_of_the_rejected_claims_is_not_whom_a_denial_speaks_for() -> N
     rejection = claim("o1", "a1", "denial", "The source said the claims circulated by the White "
                       "Helmets were fabrications.", speaker="The source", speaker_actor="Source")
     assert speaking_for(rejection) == "Source"
+
+
+def test_a_drone_strike_with_no_named_culprit_is_the_storys_one_state() -> None:
+    strike = claim("s1", "a1", "allegation", "A drone strike hit a crowded market, killing "
+                   "dozens, residents said.", speaker="Residents", speaker_actor="Residents")
+    government = claim("s2", "a2", "denial", "It dismissed reports of an attack on a market as "
+                       "fabricated.", speaker="Government", speaker_actor="State forces "
+                       "(unnamed)", hours=20)
+    [alert] = find_denials(government, [strike])
+    assert alert.answers == ("s1",)
+    raid = claim("s3", "a1", "allegation", "Gunmen raided a crowded market, residents said.",
+                 speaker="Residents", speaker_actor="Residents")
+    assert find_denials(government, [raid]) == []  # no air power, no state implied

@@ -144,7 +144,7 @@ def _answers_allegation(denial: Claim, other: Claim, story: Sequence[Claim],
     denier = parties.speaker_side(denial)
     if denier and denier in accused:
         return Match(other, MATCH_SPEAKER, counter=counter)
-    if other.accused and not any(parties.is_known(a) for a in accused):  # "the separatists"
+    if not any(parties.is_known(a) for a in accused):  # "the separatists", "a drone strike"
         if denier in parties.blamed_sides(other, [*story, denial]) or (
                 parties.generic_heads(other.accused) & parties.generic_heads(
                     f"{denial.speaker} {denial.speaker_org} {denial.speaker_actor}")):

@@ -192,8 +192,11 @@ def blamed_sides(claim: Claim, story: Sequence[Claim]) -> frozenset[str]:
     """`accused_sides`, or for an accused named generically, the story's party it must be:
     "soldiers" in a story with one state party is that state."""
     found = accused_sides(claim)
-    if any(is_known(s) for s in found) or not claim.accused:
+    if any(is_known(s) for s in found):
         return found
+    if not claim.accused:  # "a drone strike hit the market": air power is a state's
+        state = story_state(story, besides=speaker_side(claim))
+        return found | {state} if state and _AIR_STRIKE.search(claim.text) else found
     words = set(re.findall(r"[a-z]+", claim.accused.lower()))
     state = story_state(story, besides=speaker_side(claim))  # nobody accuses its own side
     if words & STATE_NOUNS and state:
@@ -202,6 +205,12 @@ def blamed_sides(claim: Claim, story: Sequence[Claim]) -> frozenset[str]:
     if words & ARMED_NOUNS and len(groups) == 1:
         return found | groups
     return found
+
+
+_AIR_STRIKE = re.compile(
+    r"\b(?:drone|air|aerial|missile)\s*-?\s*(?:strikes?|raids?|attacks?|bombardments?)\b|"
+    r"\bairstrikes?\b|\bwarplanes?\b|\b(?:fighter|military)\s+(?:jets?|aircraft)\b|"
+    r"\bhelicopter\s+gunships?\b|\b(?:barrel|glide)\s+bombs?\b", re.IGNORECASE)
 
 
 def armed_groups(story: Sequence[Claim]) -> frozenset[str]:
