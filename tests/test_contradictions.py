@@ -280,3 +280,16 @@ def test_an_unnamed_analysts_physical_evidence_counts_as_an_outsiders_finding() 
     words = claim("f2", "n3", "allegation", "The committee found the footage was evidence of a "
                   "war crime.", speaker="The committee", speaker_actor="Committee", hours=48)
     assert find_contradictions(words, [bombing, denial], {"a1": PairSignal(0.7)}) == []
+
+
+def test_civilians_alleged_against_an_armed_partys_own_first_report_contradict_it() -> None:
+    report = claim("r1", "n1", "allegation", "Five NPA rebels were killed in a clash with "
+                   "troops, the army said.", speaker="the army", speaker_actor="Philippines")
+    farmers = claim("k1", "n2", "allegation", "Karapatan said the five people killed were "
+                    "sugarcane farmers shot in their sleep.", speaker="Karapatan",
+                    speaker_actor="Karapatan", hours=20)
+    [alert] = find_contradictions(farmers, [report])
+    assert alert.answers == ("r1",)
+    own_side = claim("k3", "n3", "allegation", "Soldiers said the five were farmers.",
+                     speaker="Soldiers", speaker_actor="Philippines", hours=20)
+    assert find_contradictions(own_side, [report]) == []  # a party never contradicts itself

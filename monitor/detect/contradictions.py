@@ -216,17 +216,33 @@ def by_status(claim: Claim, version: Claim, story: Sequence[Claim]) -> float:
     """A new fact about who or what was hit, against the accused's account that it hit
     fighters or a military target: the dead were civilians or unarmed, or the place held no
     fighters or weapons ("hospital records show the victims were farm workers", "observers
-    saw no military activity at the site"). From an observer, or as a finding."""
+    saw no military activity at the site"). From an observer, as a finding, or as an
+    allegation; the account is a denial that answered someone, or the party's own first
+    report ("five NPA rebels killed in a clash, the army says")."""
     if parties.DEFLECTION in claim.flags or not _CIVILIAN_STATUS.search(claim.text):
         return 0.0
-    if not (parties.is_finding(claim.text) or _observer(claim)):
+    if not (parties.is_finding(claim.text) or _observer(claim) or claim.stance == "allegation"):
         return 0.0
-    if not _MILITARY_VERSION.search(version.text) or not is_version(version, story):
+    if not _MILITARY_VERSION.search(version.text):
         return 0.0
-    defended = _defended(version, story)
-    if not defended or parties.speaker_side(claim) in defended:
+    if is_version(version, story):
+        defended = _defended(version, story) if answered_claims(version, story) else frozenset()
+    else:
+        defended = _own_account(version)
+    speaker = parties.speaker_side(claim)
+    if not defended or speaker in defended:
         return 0.0
-    return STATUS_SCORE if answered_claims(version, story) else 0.0
+    before = [c for c in story if c.article_id != version.article_id and _earlier(c, version)]
+    if speaker in parties.accusers_of(defended, before) and not parties.is_finding(claim.text):
+        return 0.0  # the accuser saying it again is no new fact
+    return STATUS_SCORE
+
+
+def _own_account(claim: Claim) -> frozenset[str]:
+    """The side of an armed party reporting its own operation, or nothing."""
+    own = parties.speaker_side(claim)
+    armed = own == parties.UNNAMED_STATE or actor_kind(own) in ("state", "armed_group")
+    return frozenset({own}) if armed and claim.stance in ("allegation", "other") else frozenset()
 
 
 _CIVILIAN_STATUS = re.compile(
