@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 
@@ -412,3 +413,14 @@ def test_a_drone_strike_with_no_named_culprit_is_the_storys_one_state() -> None:
     raid = claim("s3", "a1", "allegation", "Gunmen raided a crowded market, residents said.",
                  speaker="Residents", speaker_actor="Residents")
     assert find_denials(government, [raid]) == []  # no air power, no state implied
+
+
+def test_a_denial_answers_only_a_claim_about_war() -> None:
+    leak = claim("l1", "a1", "allegation", "Opposition parties accused Furlong of leaking the "
+                 "defence review to damage a rival.", speaker="Opposition parties",
+                 speaker_actor="Opposition Parties", accused="Furlong")
+    denial = claim("l2", "a2", "denial", "Furlong denied leaking the review.", speaker="Furlong",
+                   speaker_actor="Furlong", hours=5)
+    assert find_denials(denial, [leak]) == []
+    raid = replace(leak, id="l3", text="Villagers accused Furlong's militia of burning homes.")
+    assert [a.answers for a in find_denials(denial, [raid])] == [("l3",)]

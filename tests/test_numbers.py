@@ -132,3 +132,11 @@ def test_people_who_speak_are_no_casualty_figure() -> None:
     found = casualties("One resident said he had helped bury 21 bodies, among them two boys.")
     assert [(c.min, c.who) for c in found] == [(21, "people"), (2, "children")]
     assert casualties("Three doctors told reporters the clinic was shelled.") == ()
+
+
+def test_none_forms_and_parts_of_the_dead() -> None:
+    [lives] = casualties("The police said no lives were lost in the operation.")
+    assert (lives.qualifier, lives.outcome) == ("none", "killed")
+    [soldier] = casualties("KDF says no soldier killed in Bodhei attack")
+    assert (soldier.who, soldier.outcome) == ("soldiers", "killed")
+    assert casualties("Four of the dead were drivers.") == ()  # a part, described

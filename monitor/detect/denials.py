@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from monitor.detect import parties
+from monitor.nlp.actors import actor_kind
 from monitor.records import Alert, Claim
 from monitor.text import short_id
 
@@ -63,6 +64,7 @@ def find_denials(claim: Claim, earlier: Sequence[Claim], story_id: str = "") -> 
                    if m is not None and m.claim.stance == "allegation"]
     else:
         return []
+    matches = [m for m in matches if is_armed_dispute(m.claim, earlier)]
     if not matches:
         return []
     strength = max(m.strength for m in matches)
@@ -85,6 +87,25 @@ def is_counter_allegation(claim: Claim, story: Sequence[Claim]) -> bool:
     before = [c for c in story if c.article_id != claim.article_id]
     return own not in blamed and not blamed & parties.parties_accused(before) and (
         parties.accused_first(claim, before))
+
+
+def is_armed_dispute(answered: Claim, story: Sequence[Claim]) -> bool:
+    """The answered claim is about war: it blames an armed party (a state, an armed group, an
+    authority) or tells of violence. A minister denying a leak, a university denying a
+    cover-up, is no alert even when the topic reader mistook the story for war news."""
+    sides = parties.blamed_sides(answered, story) | parties.named_sides(answered.text)
+    if any(s == parties.UNNAMED_STATE or actor_kind(s) in ARMED_KINDS for s in sides):
+        return True
+    return bool(_VIOLENCE.search(answered.text))
+
+
+ARMED_KINDS = frozenset({"state", "armed_group", "authority"})
+_VIOLENCE = re.compile(
+    r"\b(?:kill\w*|dead|deaths?|died|wound\w*|injur\w*|shell\w*|bomb\w*|strikes?|struck|"
+    r"airstrikes?|drones?|missiles?|rockets?|artillery|shot|shoot\w*|gunfire|fired|tortur\w*|"
+    r"massacre\w*|execut\w*|abduct\w*|raid\w*|burn\w*|loot\w*|rap(?:e|ed)|troops|soldiers|"
+    r"fighters|militia\w*|rebels?|militants?|forces|war crimes?|civilians?|prisoners?|"
+    r"detain\w*|displac\w*|attack\w*)\b", re.IGNORECASE)
 
 
 def is_justification(claim: Claim, story: Sequence[Claim]) -> bool:

@@ -49,7 +49,7 @@ _COMBATANT_WORDS = frozenset(
     combatant combatants militiamen militiaman gunman gunmen""".split()
 )
 _PEOPLE_WORDS = frozenset(
-    "people person persons men man dead victims victim bodies body individuals".split()
+    "people person persons dead victims victim bodies body individuals".split()
 )
 _RISE = re.compile(
     r"\b(rose|rise[sn]?|rising|climbed|climbs|increased|bringing the (death )?toll|"

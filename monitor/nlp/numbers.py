@@ -137,15 +137,18 @@ _TOLL = re.compile(rf"\bdeath\s+toll\b(?:\s+[\w-]+){{0,4}}?\s+(?:to|of|at|reache
                    rf"{_FIGURE}\b", re.IGNORECASE)
 _NONE = re.compile(
     r"\b(?:no|none of the|without)\s+(?:civilians?|one|people|children|casualties|civilian "
-    r"casualties|deaths|fatalities|injuries|soldiers|one else)\b(?:\s+(?:was|were|had been|"
-    r"have been|has been)\s+(?P<verb>killed|harmed|hurt|injured|wounded))?|\bnobody\s+"
-    r"(?:was|were|had been)\s+(?P<verb2>killed|harmed|hurt|injured|wounded)",
+    r"casualties|deaths|fatalities|injuries|soldiers?|troops|lives|one else)\b(?:\s+(?:(?:was|"
+    r"were|had been|have been|has been)\s+)?(?P<verb>killed|harmed|hurt|injured|wounded|died|"
+    r"lost))?|\bnobody\s+(?:(?:was|were|had been)\s+)?(?P<verb2>killed|harmed|hurt|injured|"
+    r"wounded|died)",
     re.IGNORECASE,
 )
 _OUTCOME_RES = [(name, re.compile(rf"^(?:{rx})$", re.IGNORECASE)) for name, rx in _OUTCOMES]
 _WORDS = re.compile(r"[\w’'-]+")
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _BEFORE, _AFTER = 6, 14
+_PART_OF = re.compile(r"\s+of\s+(?:the|those)\s+(?:dead|victims|killed|bodies|wounded)\b",
+                      re.IGNORECASE)
 _SPEAKS = re.compile(r"\s+(?:(?:also|later|then|had|has|have)\s+)?(?:said|says|say|told|tells|"
                      r"recalled|recounted|described|added|explained|spoke)\b", re.IGNORECASE)
 
@@ -214,6 +217,8 @@ def _value(words: str) -> int | None:
 def _noun_figure(text: str, match: re.Match[str]) -> Casualties | None:
     if _looks_like_year(text, match) or _SPEAKS.match(text, match.end()):
         return None  # "One resident said ...": people who speak are no casualties
+    if _PART_OF.match(text, match.start("num") + len(match.group("num"))):
+        return None  # "four of the dead were drivers": a part, described, not a toll
     noun = match.group("who").lower()
     outcome = _CASUALTY_NOUNS.get(noun) or _nearby_outcome(text, match.start(), match.end())
     if outcome is None:
@@ -273,7 +278,8 @@ def _outcome_of_verb(verb: str) -> str:
 def _none(match: re.Match[str]) -> Casualties:
     verb = (match.group("verb") or match.group("verb2") or "").lower()
     words = match.group(0).lower()
-    outcome = "killed" if verb == "killed" or "death" in words or "fatalit" in words else (
+    outcome = "killed" if verb in ("killed", "died", "lost") or "death" in words or (
+        "fatalit" in words) else (
         "injured" if verb or "injur" in words else "affected")
     who = next((_WHO[w] for w in ("civilian", "children", "soldier") if w in words), "people")
     return Casualties(0, 0, "none", who, outcome, " ".join(match.group(0).split()))
