@@ -191,6 +191,8 @@ def by_finding(claim: Claim, denial: Claim, story: Sequence[Claim],
         if finding:
             return FINDING_SCORE
         # an observer's account counts as a new fact; a party's protest is one more accusation
+        if _CALL_FOR.search(claim.text):
+            return 0.0  # "the UN calls for an investigation" asserts nothing yet
         return THIRD_PARTY_SCORE if _observer(claim) else 0.0
     similar = signal is not None and signal.similarity >= FINDING_SIMILAR_MIN and (
         signal.against >= FINDING_AGAINST_MIN)
@@ -305,6 +307,9 @@ def _blamed(claim: Claim, story: Sequence[Claim]) -> frozenset[str]:
     return named
 
 
+_CALL_FOR = re.compile(
+    r"\b(?:calls?|called|calling|urg\w+|demand\w*|asks?|asked)\b[^.;]{0,30}?\b(?:"
+    r"investigation|probe|inquiry|accountability|restraint|answers)\b", re.IGNORECASE)
 _PHYSICAL_EVIDENCE = re.compile(
     r"\b(?:satellite|imagery|images|geolocat\w+|craters?|fragments?|remnants?|forensic|"
     r"autops\w+|ballistic|munitions?\s+experts?|videos?\s+(?:show|verified|analysed))\b",
