@@ -78,6 +78,10 @@ STATE_HEADS = frozenset(
     counterparts side cabinet parliament""".split()
 )
 
+# Names ending in these are institutions of a place, not its government or forces.
+INSTITUTIONS = frozenset("""hospital hospitals centre center clinic clinics university
+    college school schools morgue mosque church""".split())
+
 Tokens = tuple[str, ...]
 Spans = tuple[tuple[str, int], ...]  # (word, case): 0 lower, 1 capitalised, 2 all capitals
 
@@ -191,6 +195,8 @@ def _canonical(name: str) -> str:
              or _standing_alone(tokens, 0, len(tokens), tab))
     if whole:
         return whole
+    if _plain(tokens)[-1] in INSTITUTIONS:
+        return clean_name(name)  # "Tripoli Medical Centre" is a hospital, not the government
     start = 0
     while start < len(tokens):
         hit = _match_at(tokens, start, tab)
