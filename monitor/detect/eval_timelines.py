@@ -38,8 +38,8 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2] / "corpus" / "timelines" / "t
 # `tune` shaped the rules. `heldout`, `fresh` and `blind` were each measured once blind (those
 # first figures are in docs/evaluation.md) and then informed general fixes. `blind2` was
 # written last, from a brief, by people who never saw the detection code: the reported figure.
-SPLITS = ("tune", "heldout", "fresh", "blind", "blind2")
-REPORTED = "blind2"
+SPLITS = ("tune", "heldout", "fresh", "blind", "blind2", "blind3")
+REPORTED = "blind3"
 NO_CONFLICT = "none"
 
 
