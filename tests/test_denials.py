@@ -424,3 +424,20 @@ def test_a_denial_answers_only_a_claim_about_war() -> None:
     assert find_denials(denial, [leak]) == []
     raid = replace(leak, id="l3", text="Villagers accused Furlong's militia of burning homes.")
     assert [a.answers for a in find_denials(denial, [raid])] == [("l3",)]
+
+
+def test_a_states_non_violent_dispute_and_an_unsaid_denial_raise_nothing() -> None:
+    rigging = claim("e1", "a1", "allegation", "The opposition said ballot papers were "
+                    "pre-marked by the Electoral Commission of Zambia.", speaker="Opposition",
+                    speaker_actor="Opposition", accused="Electoral Commission of Zambia",
+                    accused_actor="Zambia")
+    commission = claim("e2", "a2", "denial", "The Electoral Commission of Zambia rejected the "
+                       "claims.", speaker="Electoral Commission of Zambia",
+                       speaker_actor="Zambia", hours=4)
+    assert find_denials(commission, [rigging]) == []
+    drone = claim("e3", "a1", "allegation", "Pakistan said militants used a quadcopter to "
+                  "kill two children.", speaker="Pakistan", speaker_actor="Pakistan",
+                  accused="militants")
+    unsaid = claim("e4", "a3", "denial", "Pakistan's claims were called false.", speaker="",
+                   speaker_actor="", hours=4)
+    assert find_denials(unsaid, [drone]) == []

@@ -65,6 +65,8 @@ def find_denials(claim: Claim, earlier: Sequence[Claim], story_id: str = "") -> 
     else:
         return []
     matches = [m for m in matches if is_armed_dispute(m.claim, earlier)]
+    if not parties.speaking_for(claim) and not claim.speaker.strip():
+        return []  # a denial nobody said is nothing a desk can act on
     if not matches:
         return []
     strength = max(m.strength for m in matches)
@@ -90,16 +92,15 @@ def is_counter_allegation(claim: Claim, story: Sequence[Claim]) -> bool:
 
 
 def is_armed_dispute(answered: Claim, story: Sequence[Claim]) -> bool:
-    """The answered claim is about war: it blames an armed party (a state, an armed group, an
-    authority) or tells of violence. A minister denying a leak, a university denying a
-    cover-up, is no alert even when the topic reader mistook the story for war news."""
+    """The answered claim is about war: it blames an armed group or tells of violence. A
+    minister denying a leak, an electoral commission denying rigging, is no alert even when
+    the topic reader mistook the story for war news."""
     sides = parties.blamed_sides(answered, story) | parties.named_sides(answered.text)
-    if any(s == parties.UNNAMED_STATE or actor_kind(s) in ARMED_KINDS for s in sides):
+    if any(actor_kind(s) == "armed_group" for s in sides):
         return True
     return bool(_VIOLENCE.search(answered.text))
 
 
-ARMED_KINDS = frozenset({"state", "armed_group", "authority"})
 _VIOLENCE = re.compile(
     r"\b(?:kill\w*|dead|deaths?|died|wound\w*|injur\w*|shell\w*|bomb\w*|strikes?|struck|"
     r"airstrikes?|drones?|missiles?|rockets?|artillery|shot|shoot\w*|gunfire|fired|tortur\w*|"
