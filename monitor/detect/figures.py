@@ -104,7 +104,7 @@ def nesting(a: str, b: str) -> str:
 
 def figure_conflict(new: Casualties, old: Casualties, new_text: str = "") -> float:
     """How surely `new` and `old` cannot both be true (0 when they can)."""
-    if new.outcome != old.outcome or new.outcome not in OUTCOMES:
+    if not _same_outcome(new, old):
         return 0.0
     if _loose(new) or _loose(old) or _RISE.search(new_text):
         return 0.0  # a rising toll ("rose to seven after two more bodies") is an update
@@ -121,6 +121,15 @@ def figure_conflict(new: Casualties, old: Casualties, new_text: str = "") -> flo
     if olo > nhi:
         return _gap(nhi, olo)
     return 0.0
+
+
+def _same_outcome(new: Casualties, old: Casualties) -> bool:
+    """Both tolls of the dead, or one of them says nobody was harmed at all ("no civilians
+    were affected" against "two civilians killed")."""
+    if new.outcome == old.outcome:
+        return new.outcome in OUTCOMES
+    return any(a.qualifier == "none" and b.outcome in OUTCOMES and b.qualifier != "none"
+               for a, b in ((new, old), (old, new)))
 
 
 def _loose(figure: Casualties) -> bool:
