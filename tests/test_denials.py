@@ -441,3 +441,11 @@ def test_a_states_non_violent_dispute_and_an_unsaid_denial_raise_nothing() -> No
     unsaid = claim("e4", "a3", "denial", "Pakistan's claims were called false.", speaker="",
                    speaker_actor="", hours=4)
     assert find_denials(unsaid, [drone]) == []
+
+
+def test_a_shared_place_name_is_no_shared_party() -> None:
+    from monitor.detect.parties import generic_heads
+
+    assert "argelia" not in generic_heads("Military Operation In Argelia")
+    assert "separatist" in generic_heads("Separatist leaders")
+    assert "argelia" not in generic_heads("Community action board leaders in Argelia")

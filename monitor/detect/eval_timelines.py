@@ -1,6 +1,6 @@
 """Evaluate denial and contradiction alerts on hand-labelled timelines.
 
-    python -m monitor.detect.eval_timelines --split blind2       # the reported figures
+    python -m monitor.detect.eval_timelines --split blind4       # the reported figures
     python -m monitor.detect.eval_timelines --split tune -v      # with misses and false alarms
     python -m monitor.detect.eval_timelines --split tune --json  # the whole report as JSON
 
@@ -13,9 +13,9 @@ an earlier alert's thread (`thread_of`) are re-reports and are not scored as ale
 
 An alert matches an expected one with the same article and kind (one to one); it is "linked
 right" when the articles of the claims it answers include one of the expected answers.
-Rules and thresholds were shaped on `tune`, then on what `heldout`, `fresh` and `blind`
-missed (each was blind when first measured; its first figures are kept in
-docs/evaluation.md); `blind2` is for the report.
+Rules and thresholds were shaped on `tune`, then on what `heldout`, `fresh`, `blind`,
+`blind2` and `blind3` missed (each was blind when first measured; its first figures are kept
+in docs/evaluation.md); `blind4` is for the report.
 """
 
 from __future__ import annotations
@@ -35,11 +35,12 @@ from monitor.records import ALERT_KINDS, Article
 log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "corpus" / "timelines" / "timelines.jsonl"
-# `tune` shaped the rules. `heldout`, `fresh` and `blind` were each measured once blind (those
-# first figures are in docs/evaluation.md) and then informed general fixes. `blind2` was
-# written last, from a brief, by people who never saw the detection code: the reported figure.
-SPLITS = ("tune", "heldout", "fresh", "blind", "blind2", "blind3")
-REPORTED = "blind3"
+# `tune` shaped the rules. `heldout`, `fresh`, `blind`, `blind2` and `blind3` were each
+# measured once blind (those first figures are in docs/evaluation.md) and then informed general
+# fixes. `blind4` was written last, from a brief, by people who never saw the detection code:
+# the reported figure.
+SPLITS = ("tune", "heldout", "fresh", "blind", "blind2", "blind3", "blind4")
+REPORTED = "blind4"
 NO_CONFLICT = "none"
 
 

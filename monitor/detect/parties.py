@@ -221,10 +221,15 @@ def armed_groups(story: Sequence[Claim]) -> frozenset[str]:
 
 
 def generic_heads(name: str) -> frozenset[str]:
-    """Stems of the common nouns of a name that could name an armed group ("separatist")."""
-    words = re.findall(r"[a-z]+", name.lower())
+    """Stems of the common nouns of a name that could name an armed group ("separatist");
+    capitalised words are names, often of a place ("Argelia"), shared by everyone there."""
+    words = re.findall(r"\b[a-z]+", re.sub(r"^(?:(?:the|a|an)\s+)?\w", _lower, name, flags=re.I))
     return frozenset(w.rstrip("s") for w in words if len(w) >= 5 and w not in STATE_NOUNS
                      and w not in _GENERIC_HEADS)
+
+
+def _lower(match: re.Match[str]) -> str:
+    return match.group(0).lower()  # a name's first word is capitalised as a sentence would be
 
 
 def state_sides(story: Sequence[Claim]) -> frozenset[str]:
