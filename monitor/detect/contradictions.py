@@ -210,8 +210,12 @@ def _observer(claim: Claim) -> bool:
 def is_version(claim: Claim, story: Sequence[Claim]) -> bool:
     """A denial, or the accused's counter-allegation ("it struck a rocket cell, killing two
     operatives"): the accused's version of events, which new facts can contradict."""
-    return parties.is_denial(claim) or is_counter_allegation(claim, story) or (
-        is_justification(claim, story))
+    return parties.is_denial(claim) or _is_version(claim, tuple(story))
+
+
+@lru_cache(maxsize=8192)  # asked again for every (new claim, earlier claim) pair of a story
+def _is_version(claim: Claim, story: tuple[Claim, ...]) -> bool:
+    return is_counter_allegation(claim, story) or is_justification(claim, story)
 
 
 def by_status(claim: Claim, version: Claim, story: Sequence[Claim]) -> float:

@@ -234,6 +234,11 @@ def _lower(match: re.Match[str]) -> str:
 
 def state_sides(story: Sequence[Claim]) -> frozenset[str]:
     """The states among the story's known speakers and accused parties."""
+    return _state_sides(tuple(story))
+
+
+@lru_cache(maxsize=4096)  # asked again for every pair of claims a detector compares
+def _state_sides(story: tuple[Claim, ...]) -> frozenset[str]:
     states = _state_actors()
     found = {speaker_side(c) for c in story} | {s for c in story for s in accused_sides(c)}
     return frozenset(s for s in found if s in states)
