@@ -34,6 +34,8 @@ FIGURES = [
     (dead(20, 30, "range"), dead(26, None, "at_least", "civilians"), False),
     (dead(120, None, "at_least"), dead(85), True),          # Amnesty against the agency
     (dead(13), dead(10), False),                             # a revision still
+    (dead(4, who="fighters"), dead(48, who="rebels"), True),   # one group, two words
+    (dead(3, who="soldiers"), dead(48, who="rebels"), False),  # the other side's dead
     (dead(2, who="civilians"), dead(0, 0, "none", "civilians", "affected"), True),  # unharmed
     (dead(2, who="civilians", outcome="injured"), dead(0, 0, "none", "civilians", "affected"),
      False),                                                 # only deaths are compared

@@ -48,6 +48,10 @@ _COMBATANT_WORDS = frozenset(
     rebel rebels operative operatives bandit bandits insurgent insurgents jihadist jihadists
     combatant combatants militiamen militiaman gunman gunmen""".split()
 )
+# Words a report uses for all the civilian dead at once (not a part of them, like "children").
+_CIVILIAN_SYNONYMS = frozenset("villager villagers resident residents".split())
+# Soldiers are counted apart from the fighters they fight.
+_STATE_COMBATANTS = frozenset("soldier soldiers troop troops".split())
 _PEOPLE_WORDS = frozenset(
     "people person persons dead victims victim bodies body individuals".split()
 )
@@ -84,9 +88,9 @@ def group(who: str) -> tuple[str, str]:
     if name in ("combatant", "combatants"):
         return COMBATANTS, COMBATANTS
     if words & _CIVILIAN_WORDS:
-        return CIVILIANS, name
-    if words & _COMBATANT_WORDS:
-        return COMBATANTS, name
+        return CIVILIANS, CIVILIANS if words & _CIVILIAN_SYNONYMS else name
+    if words & _COMBATANT_WORDS:  # "fighters", "rebels", "militants": one group in a toll
+        return COMBATANTS, COMBATANTS if not words & _STATE_COMBATANTS else name
     return PEOPLE, PEOPLE if name in _PEOPLE_WORDS else name
 
 
