@@ -89,9 +89,16 @@ SETTINGS: dict[str, dict[str, Setting]] = {
         "full_text": Setting(False, "Fetch the full text of relevant articles with trafilatura."),
     },
     "classification": {
-        "threads": Setting(2, "CPU threads for the encoder.", _positive),
+        "threads": Setting(
+            1,
+            "CPU threads per encoder run. `monitor analyze` runs two encoder streams at once "
+            "(the next batch's topics beside this batch's claims), so 1 each fills 2 cores.",
+            _positive,
+        ),
         "batch_size": Setting(
-            12, "Texts encoded at once (12 measured fastest on 2 cores: docs/benchmarks.md).",
+            1,
+            "Texts encoded at once. 1 keeps each text's int8 embedding independent of the "
+            "others (int8 activations are scaled per batch); see docs/benchmarks.md.",
             _positive,
         ),
         "relevant_threshold": Setting(

@@ -61,7 +61,7 @@ def model_path() -> Path:
 class Encoder:
     """Texts to unit vectors. The constructor loads the model; build one per process."""
 
-    def __init__(self, runtime: str = "auto", threads: int = 2, batch_size: int = 12,
+    def __init__(self, runtime: str = "auto", threads: int = 1, batch_size: int = 1,
                  layers: Path | None = None, cache_dir: Path | None = None) -> None:
         """`layers`: a fine-tuned top-layers file to apply (None: the packaged model)."""
         if runtime not in RUNTIMES:
@@ -148,7 +148,7 @@ def mean_pool(states: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 @cache
-def load_encoder(runtime: str = "auto", threads: int = 2, batch_size: int = 12,
+def load_encoder(runtime: str = "auto", threads: int = 1, batch_size: int = 1,
                  variant: str = "tuned") -> Encoder:
     """The process-wide encoder for these settings (loaded on the first call only)."""
     if variant not in VARIANTS:

@@ -66,10 +66,12 @@ def train_encoder(settings: TuneSettings = SETTINGS) -> None:
 
 
 def train_head(name: str, examples: Sequence[datasets.Example], labels: tuple[str, ...]) -> Head:
-    """Logistic regression on the tuned encoder's embeddings, C by grouped CV on train."""
-    from monitor.nlp.encoder import Encoder
+    """Logistic regression on the tuned encoder's embeddings, C by grouped CV on train. The
+    embeddings are the ones the product serves: the default runtime (int8), one text at a
+    time, so a head learns the very inputs it will read."""
+    from monitor.nlp.encoder import DEFAULT_RUNTIME, Encoder
 
-    encoder = Encoder(runtime="torch", layers=TUNED_LAYERS)
+    encoder = Encoder(runtime=DEFAULT_RUNTIME, batch_size=1, layers=TUNED_LAYERS)
     x = encoder.embed([e.text for e in examples])
     y = np.array([e.label for e in examples])
     groups = np.array([e.group for e in examples])
