@@ -133,8 +133,9 @@ def analyze(store: Store, articles: Sequence[Article], parts: Components,
         extracted = parts.extractor.extract(relevant)
         claims_by_id = {a.id: c for a, c in zip(relevant, extracted, strict=True)}
     for stage in (parts.linker, parts.detector):
-        if hasattr(stage, "prepare"):  # optional: let a stage batch its work for the articles
-            stage.prepare([a for a in relevant if claims_by_id.get(a.id)], claims_by_id)
+        prepare = getattr(stage, "prepare", None)  # optional: a stage batches its work
+        if prepare is not None:
+            prepare([a for a in relevant if claims_by_id.get(a.id)], claims_by_id)
     return [
         _finish(store, article, topic, claims_by_id.get(article.id, []), parts, now)
         for article, topic in zip(articles, topics, strict=True)

@@ -14,6 +14,7 @@ from monitor.config import Config
 from monitor.feeds.fetch import HostLimiter, make_client
 from monitor.feeds.schedule import PollPolicy
 from monitor.pipeline import Components
+from monitor.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def _full_text(client: httpx.Client, config: Config):  # type: ignore[no-untyped
     return lambda article: fetch_full_text(client, article.url, limits)
 
 
-def build_sender(config: Config, store: object):  # type: ignore[no-untyped-def]
+def build_sender(config: Config, store: Store):  # type: ignore[no-untyped-def]
     """The outbox sender: Slack Web API with a token, a webhook, or the log when neither."""
     from monitor.notify.outbox import build_sender as build
 

@@ -161,7 +161,7 @@ def article_actors(article: Article, claims: Sequence[Claim]) -> frozenset[str]:
 def name_keys(text: str) -> frozenset[str]:
     """Proper names that pin an incident down: capitalised words inside a sentence that are
     no actor, country or common word ("Saltivka", "Tal Mardikh" -> "mardikh"), case-folded."""
-    keys = set()
+    keys: set[str] = set()
     for match in _CAPITALISED.finditer(text):
         if not _opens_sentence(text, match.start()):
             keys.update(_key(match.group(0)))
@@ -171,7 +171,7 @@ def name_keys(text: str) -> frozenset[str]:
 def lead_keys(text: str) -> frozenset[str]:
     """Capitalised words opening a sentence or headline ("Idlib doctors treat ..."). Alone
     they say nothing (most are ordinary words), but they may match a story's `name_keys`."""
-    keys = set()
+    keys: set[str] = set()
     for match in _CAPITALISED.finditer(text):
         if _opens_sentence(text, match.start()):
             keys.update(_key(match.group(0)))

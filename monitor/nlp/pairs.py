@@ -55,7 +55,7 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     import numpy as np
 
     shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
+    return np.asarray(shifted / shifted.sum(axis=1, keepdims=True))
 
 
 def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

@@ -132,19 +132,21 @@ def train_net(data: Sequence[Pair], hp: HParams) -> PairNet:
         lr=hp.lr,
     )
     steps = hp.epochs * ((len(data) + hp.batch_size - 1) // hp.batch_size)
-    schedule = get_linear_schedule_with_warmup(optimizer, int(hp.warmup * steps), steps)
+    schedule = get_linear_schedule_with_warmup(  # type: ignore[no-untyped-call]
+        optimizer, int(hp.warmup * steps), steps)
     targets = torch.tensor([LABELS.index(p.label) for p in data])
     generator = torch.Generator().manual_seed(hp.seed)
     net.train()
     for epoch in range(hp.epochs):
         start, total = time.perf_counter(), 0.0
-        for idx in torch.randperm(len(data), generator=generator).split(hp.batch_size):
+        order = torch.randperm(len(data), generator=generator)
+        for idx in order.split(hp.batch_size):  # type: ignore[no-untyped-call]
             batch = _tensors(
                 tokenizer, [(data[i].claim, data[i].statement) for i in idx], hp.max_length
             )
             loss = torch.nn.functional.cross_entropy(net(**batch), targets[idx])
             optimizer.zero_grad()
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]
             torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
             optimizer.step()
             schedule.step()
@@ -189,7 +191,7 @@ def search(train: Sequence[Pair], base: HParams) -> HParams:
     log.info("search: %d fit pairs, %d validation pairs", len(fit), len(val))
     results = []
     for overrides in SEARCH_GRID:
-        hp = replace(base, **overrides)
+        hp = replace(base, **overrides)  # type: ignore[arg-type]
         score = accuracy(val, predict_net(train_net(fit, hp), val, hp.max_length))
         log.info("validation accuracy %.4f with %s", score, overrides)
         results.append((score, hp))

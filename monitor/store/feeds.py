@@ -40,9 +40,10 @@ def add_feed(store: Store, name: str, url: str, origin: str, now: datetime,
     with store.transaction() as db:
         row = db.execute("select id from feeds where url = ?", [url]).fetchone()
         if row:
-            db["feeds"].update(row[0], {"active": 1, "name": name, "fixed_interval": interval})
+            db.table("feeds").update(
+                row[0], {"active": 1, "name": name, "fixed_interval": interval})
             return row[0], False
-        db["feeds"].insert(
+        db.table("feeds").insert(
             {
                 "id": fid, "name": name, "url": url, "origin": origin, "active": 1, "gone": 0,
                 "fixed_interval": interval, "added_at": iso(now), "consecutive_failures": 0,
@@ -110,8 +111,8 @@ def list_feeds(store: Store, include_removed: bool = False) -> list[dict[str, An
 
 def record_poll(db: Any, fid: str, fetch_row: dict[str, Any], state: dict[str, Any]) -> None:
     """Inside a transaction: one `fetches` row and the feed's new polling state."""
-    db["fetches"].insert({"feed_id": fid, **fetch_row})
-    db["feeds"].update(fid, state)
+    db.table("fetches").insert({"feed_id": fid, **fetch_row})
+    db.table("feeds").update(fid, state)
 
 
 def health(store: Store, now: datetime, stale_after_hours: int) -> list[dict[str, Any]]:

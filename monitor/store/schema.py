@@ -24,8 +24,8 @@ def migration(name: str) -> Callable[[Migration], Migration]:
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations not yet recorded; return their names."""
-    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
-    done = {row["name"] for row in db["_migrations"].rows}
+    db.table("_migrations").create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+    done = {row["name"] for row in db.table("_migrations").rows}
     applied = []
     for name, fn in MIGRATIONS:
         if name in done:
@@ -33,18 +33,18 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
         with db.atomic():
             fn(db)
             stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            db["_migrations"].insert({"name": name, "applied_at": stamp})
+            db.table("_migrations").insert({"name": name, "applied_at": stamp})
         applied.append(name)
     return applied
 
 
 def _fts(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:
-    db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
+    db.table(table).enable_fts(columns, create_triggers=True, tokenize="porter")
 
 
 @migration("001_feeds_fetches_articles")
 def _ingestion(db: sqlite_utils.Database) -> None:
-    db["feeds"].create(
+    db.table("feeds").create(
         {
             "id": str, "name": str, "url": str, "origin": str, "active": int, "gone": int,
             "fixed_interval": int, "interval": int, "etag": str, "last_modified": str,
@@ -56,8 +56,8 @@ def _ingestion(db: sqlite_utils.Database) -> None:
         not_null={"url", "name"},
         defaults={"active": 1, "gone": 0, "consecutive_failures": 0, "items_total": 0},
     )
-    db["feeds"].create_index(["url"], unique=True)
-    db["fetches"].create(
+    db.table("feeds").create_index(["url"], unique=True)
+    db.table("fetches").create(
         {
             "id": int, "feed_id": str, "started_at": str, "status": int, "outcome": str,
             "bytes": int, "ms": int, "items": int, "new_items": int, "error": str,
@@ -65,8 +65,8 @@ def _ingestion(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("feed_id", "feeds", "id")],
     )
-    db["fetches"].create_index(["feed_id", "started_at"])
-    db["articles"].create(
+    db.table("fetches").create_index(["feed_id", "started_at"])
+    db.table("articles").create(
         {
             "id": str, "feed_id": str, "source": str, "url": str, "canonical_url": str,
             "title": str, "title_key": str, "summary": str, "text": str, "published": str,
@@ -78,11 +78,11 @@ def _ingestion(db: sqlite_utils.Database) -> None:
         foreign_keys=[("feed_id", "feeds", "id")],
         defaults={"revisions": 0},
     )
-    db["articles"].create_index(["canonical_url"])
-    db["articles"].create_index(["title_key"])
-    db["articles"].create_index(["published"])
-    db["articles"].create_index(["analyzed_at"])
-    db["article_revisions"].create(
+    db.table("articles").create_index(["canonical_url"])
+    db.table("articles").create_index(["title_key"])
+    db.table("articles").create_index(["published"])
+    db.table("articles").create_index(["analyzed_at"])
+    db.table("article_revisions").create(
         {
             "id": int, "article_id": str, "seen_at": str, "title": str, "summary": str,
             "content_hash": str,
@@ -95,7 +95,7 @@ def _ingestion(db: sqlite_utils.Database) -> None:
 
 @migration("002_stories_claims_alerts")
 def _understanding(db: sqlite_utils.Database) -> None:
-    db["stories"].create(
+    db.table("stories").create(
         {
             "id": str, "title": str, "label": str, "first_seen": str, "last_seen": str,
             "actors": str, "places": str, "claims": int, "muted": int, "slack_ts": str,
@@ -104,7 +104,7 @@ def _understanding(db: sqlite_utils.Database) -> None:
         pk="id",
         defaults={"claims": 0, "muted": 0},
     )
-    db["claims"].create(
+    db.table("claims").create(
         {
             "id": str, "article_id": str, "story_id": str, "idx": int, "text": str,
             "stance": str, "stance_score": float, "speaker": str, "speaker_org": str,
@@ -118,8 +118,8 @@ def _understanding(db: sqlite_utils.Database) -> None:
         foreign_keys=[("article_id", "articles", "id"), ("story_id", "stories", "id")],
     )
     for cols in (["article_id"], ["story_id", "published"], ["stance"], ["speaker_actor"]):
-        db["claims"].create_index(cols)
-    db["alerts"].create(
+        db.table("claims").create_index(cols)
+    db.table("alerts").create(
         {
             "id": str, "kind": str, "claim_id": str, "story_id": str, "answers_claim_id": str,
             "answers": str, "reason": str, "score": float, "thread_of": str, "status": str,
@@ -134,15 +134,15 @@ def _understanding(db: sqlite_utils.Database) -> None:
         ],
         defaults={"status": "pending", "attempts": 0},
     )
-    db["alerts"].add_foreign_key("thread_of", "alerts", "id")
-    db["alerts"].create_index(["status", "created_at"])
-    db["alert_answers"].create(
+    db.table("alerts").add_foreign_key("thread_of", "alerts", "id")
+    db.table("alerts").create_index(["status", "created_at"])
+    db.table("alert_answers").create(
         {"alert_id": str, "claim_id": str},
         pk=("alert_id", "claim_id"),
         foreign_keys=[("alert_id", "alerts", "id"), ("claim_id", "claims", "id")],
     )
-    db["mutes"].create(
+    db.table("mutes").create(
         {"id": int, "kind": str, "value": str, "created_at": str, "note": str}, pk="id"
     )
-    db["mutes"].create_index(["kind", "value"], unique=True)
+    db.table("mutes").create_index(["kind", "value"], unique=True)
     _fts(db, "claims", ["text", "speaker", "accused"])
