@@ -92,17 +92,22 @@ class ClassifyAhead:
     def __init__(self, inner: Classifier, pool: Executor) -> None:
         self.inner = inner
         self.pool = pool
-        self._started: dict[tuple[str, str], tuple[Future[list[Topic]], int]] = {}
+        # the batch started last, and the one before it (the batch now running); what an
+        # older batch started but never asked for (duplicates skipped at ingest) is dropped
+        self._newer: dict[tuple[str, str], tuple[Future[list[Topic]], int]] = {}
+        self._older: dict[tuple[str, str], tuple[Future[list[Topic]], int]] = {}
 
     def start(self, articles: Sequence[Article]) -> None:
+        self._older, self._newer = self._newer, {}
         if not articles:
             return
         future = self.pool.submit(self.inner.classify, list(articles))
         for i, article in enumerate(articles):
-            self._started[_topic_key(article)] = (future, i)
+            self._newer[_topic_key(article)] = (future, i)
 
     def classify(self, articles: Sequence[Article]) -> list[Topic]:
-        found = [self._started.pop(_topic_key(a), None) for a in articles]
+        found = [self._older.pop(_topic_key(a), None) or self._newer.pop(_topic_key(a), None)
+                 for a in articles]
         missing = [a for a, f in zip(articles, found, strict=True) if f is None]
         computed = iter(self.inner.classify(missing) if missing else [])
         return [next(computed) if f is None else f[0].result()[f[1]] for f in found]
