@@ -3,7 +3,7 @@ from another source.
 
     find_contradictions(claim, earlier, signals) -> [Alert]   at most one, answering all hits
 
-Three ways to contradict, each scored in [0, 1]:
+Four ways to contradict, each scored in [0, 1]:
 - figures: casualty figures that cannot both hold (`monitor.detect.figures`), e.g. "12 dead"
   against "at least 30", or "no civilians were harmed" against "at least 40 civilians";
 - negation: the pair-stance model reads the new sentence as `against` the earlier claim (not
@@ -19,7 +19,11 @@ Three ways to contradict, each scored in [0, 1]:
   finding names that party, or it is an outsider's finding close to the denial (encoder
   similarity) that the pair-stance model reads as against it. A party never contradicts
   itself here, and the accuser repeating its accusation without new evidence is no
-  contradiction.
+  contradiction. A third state's protest or a call for an investigation asserts no fact; an
+  unnamed analyst's physical evidence (imagery, craters, fragments) does;
+- status: the dead were civilians, or the place held no fighters, against the accused's account
+  that it hit fighters or a military target (its denial, or its own first report of the
+  operation), from an observer, as a finding, or as another party's allegation (`by_status`).
 The model signals are computed by the caller (`PairSignal` per earlier claim), so this module
 stays pure.
 """

@@ -18,6 +18,12 @@ An accused party's counter-accusation read as an allegation ("the IDF said its a
 struck a rocket cell and accused Gaza authorities of inflating figures") answers the
 allegations against it too, with less weight (`MATCH_COUNTER_ALLEGATION`): the accused
 blaming someone else is its denial, whatever the words.
+The accused's own account of the act as a hit on fighters or a military target ("neutralised
+three PKK terrorists") is a justification, and answers the charge like a counter-allegation.
+An allegation that names no accused but names the denier's side in passing ("beatings in
+Russian detention") is answered by that side, more weakly (`MATCH_NAMED_ONLY`).
+Only claims about war are answered (an armed group blamed, or violence told): an electoral
+commission denying rigging is no alert. A denial nobody is quoted saying raises nothing.
 A party never denies its own claim, and admissions are never alerts. Pure: no I/O.
 """
 
@@ -112,9 +118,9 @@ _VIOLENCE = re.compile(
 def is_justification(claim: Claim, story: Sequence[Claim]) -> bool:
     """The accused's own account of the act as a hit on combatants or a military target
     ("Turkish intelligence neutralised three PKK terrorists", "the strike destroyed a rocket
-    launch site"), in a sentence the stance reader took for a plain report: a justification
-    is a denial of the charge, whatever the words (issue: "justifies the act as a legitimate
-    target"). Only from a party the story accused before."""
+    launch site"), in a sentence the stance reader took for a plain report: justifying the
+    act as a legitimate target denies the charge, whatever the words. Only from a party the
+    story accused before."""
     own = parties.speaker_side(claim)
     if claim.stance not in ("other", "allegation") or not parties.is_known(own) or (
             parties.DEFLECTION in claim.flags) or not JUSTIFYING.search(claim.text):
