@@ -298,3 +298,17 @@ def test_civilians_alleged_against_an_armed_partys_own_first_report_contradict_i
     own_side = claim("k3", "n3", "allegation", "Soldiers said the five were farmers.",
                      speaker="Soldiers", speaker_actor="Philippines", hours=20)
     assert find_contradictions(own_side, [report]) == []  # a party never contradicts itself
+
+
+def test_no_camp_or_column_found_contradicts_an_account_of_hitting_one() -> None:
+    strike = claim("a1", "n1", "allegation", "A drone strike on a market killed 30 civilians.",
+                   speaker="residents", speaker_actor="Residents",
+                   accused="army drone", accused_actor="Burkina Faso (government)")
+    version = claim("d1", "n2", "denial", "The army said the strike destroyed a terrorist "
+                    "column and rejected the claims of civilian deaths.", speaker="the army",
+                    speaker_actor="Burkina Faso (government)", hours=5)
+    imagery = claim("f1", "n3", "allegation", "Satellite imagery analysed by Human Rights Watch "
+                    "shows a crowded market and no armed column.", speaker="Human Rights Watch",
+                    speaker_actor="Human Rights Watch", hours=50)
+    [alert] = find_contradictions(imagery, [strike, version])
+    assert alert.answers == ("d1",)
