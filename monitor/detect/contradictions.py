@@ -154,7 +154,7 @@ def _outside(claim: Claim, other: Claim, story: Sequence[Claim]) -> bool:
         return claim.stance == "other" and not parties.is_deflection_flagged(claim) and (
             not speakers.is_role(claim.speaker or claim.speaker_org))
     involved = {parties.speaker_side(other)} | parties.accused_sides(other)
-    involved |= parties.story_parties([c for c in story if _earlier(c, claim)])
+    involved |= parties.story_parties([c for c in story if parties.said_before(c, claim)])
     if parties.is_denial(other):
         defended = _defended(other, story)
         involved |= defended | parties.accusers_of(defended, story)
@@ -180,7 +180,7 @@ def by_finding(claim: Claim, denial: Claim, story: Sequence[Claim],
     speaker = parties.speaker_side(claim)
     if not defended or speaker in defended:
         return 0.0
-    before = [c for c in story if c.article_id != denial.article_id and _earlier(c, denial)]
+    before = _told_before(denial, story)
     accusers = parties.accusers_of(defended, before) | {
         parties.speaker_side(c) for c in before if c.id in answered}
     # an unnamed analyst reporting physical evidence (an OSINT group's imagery) is no party
@@ -242,7 +242,7 @@ def by_status(claim: Claim, version: Claim, story: Sequence[Claim]) -> float:
     speaker = parties.speaker_side(claim)
     if not defended or speaker in defended:
         return 0.0
-    before = [c for c in story if c.article_id != version.article_id and _earlier(c, version)]
+    before = _told_before(version, story)
     if speaker in parties.accusers_of(defended, before) and not parties.is_finding(claim.text):
         return 0.0  # the accuser saying it again is no new fact
     return STATUS_SCORE
@@ -281,7 +281,7 @@ _MILITARY_VERSION = re.compile(
 def answered_claims(denial: Claim, story: Sequence[Claim]) -> frozenset[str]:
     """The ids of the earlier claims the denial rejects (by `find_denials`); empty when it
     rejects none: only a denial that answers something is a version new facts contradict."""
-    before = tuple(c for c in story if c.article_id != denial.article_id and _earlier(c, denial))
+    before = tuple(_told_before(denial, story))
     return _answered(denial, before)
 
 
@@ -360,7 +360,6 @@ def _same_source(a: Claim, b: Claim) -> bool:
     return bool(a.source) and a.source.strip().lower() == b.source.strip().lower()
 
 
-def _earlier(a: Claim, b: Claim) -> bool:
-    if a.published is None or b.published is None:
-        return True
-    return a.published <= b.published
+def _told_before(claim: Claim, story: Sequence[Claim]) -> list[Claim]:
+    """The story's claims of other articles, published no later than `claim`."""
+    return [c for c in story if c.article_id != claim.article_id and parties.said_before(c, claim)]

@@ -314,7 +314,7 @@ def accused_first(claim: Claim, earlier: Sequence[Claim]) -> bool:
     answers, it did not start the dispute (the Gaza Health Ministry restating its toll after
     Israel blamed Hamas is still the accuser)."""
     own = speaker_side(claim)
-    before = [c for c in earlier if c.id != claim.id and _before(c, claim)
+    before = [c for c in earlier if c.id != claim.id and said_before(c, claim)
               and c.stance == "allegation"]
     accused = [c.published for c in before if own in accused_sides(c)
                and speaker_side(c) != own]
@@ -334,7 +334,7 @@ def blames_back(claim: Claim, earlier: Sequence[Claim]) -> bool:
     """True when the claim's speaker was itself accused before it: a counter-accusation."""
     own = speaker_side(claim)
     return bool(own) and any(
-        c.stance == "allegation" and own in accused_sides(c) and _before(c, claim)
+        c.stance == "allegation" and own in accused_sides(c) and said_before(c, claim)
         and c.id != claim.id for c in earlier)
 
 
@@ -347,7 +347,7 @@ def counter_targets(claim: Claim, earlier: Sequence[Claim]) -> frozenset[str]:
     if claim.stance == "allegation":
         return frozenset(blamed_sides(claim, earlier) - {own})
     named = {side(a) for a in mentioned_actors(claim.text)}
-    before = [c for c in earlier if _before(c, claim)]
+    before = [c for c in earlier if said_before(c, claim)]
     blamed = named | accusers_of(defended_sides(claim), before)
     words = set(re.findall(r"[a-z]+", claim.text.lower()))
     states = state_sides(earlier) - {own}
@@ -366,7 +366,8 @@ def names(claim: Claim) -> str:
     return f"{actor} ({', '.join(detail)})" if detail else actor
 
 
-def _before(a: Claim, b: Claim) -> bool:
+def said_before(a: Claim, b: Claim) -> bool:
+    """True when `a` was published no later than `b` (or either time is unknown)."""
     if a.published is None or b.published is None:
         return True
     return a.published <= b.published
