@@ -267,7 +267,32 @@ def test_civilians_found_where_the_accused_said_it_hit_fighters_contradict_its_a
                     speaker="Relatives", speaker_actor="Relatives", hours=30)
     assert find_contradictions(hearsay, [charge, version]) == []  # no finding, no observer
     plain = replace(version, id="d2", text="The IDF rejected the reports as false.")
-    assert find_contradictions(review, [charge, plain]) == []  # no military version to refute
+    [alert] = find_contradictions(review, [charge, plain])  # no military version to refute ...
+    assert "findings" in alert.reason  # ... but records are evidence against a plain denial
+
+
+def test_an_outsiders_records_or_imagery_contradict_a_denial_unless_they_clear_the_accused(
+        ) -> None:
+    strike = claim("a1", "n1", "allegation", "A drone strike on the market killed 30 people.",
+                   speaker="residents", speaker_actor="Residents", accused="Kenyan drone",
+                   accused_actor="Kenya")
+    denial = claim("d1", "n2", "denial", "The Kenya Defence Forces called the reports of a "
+                   "market strike misinformation.", speaker="Kenya Defence Forces",
+                   speaker_actor="Kenya", hours=3)
+    records = claim("r1", "n3", "other", "Records at the county hospital show eleven people "
+                    "wounded in the market strike were admitted that night.",
+                    speaker="hospital staff", speaker_actor="Hospital Staff", hours=40)
+    [alert] = find_contradictions(records, [strike, denial])
+    assert alert.answers == ("d1",) and alert.extra["why"] == ["finding"]
+    clears = replace(records, id="r2", text="Satellite images reviewed by analysts show no sign "
+                     "of a strike on the market.")
+    assert find_contradictions(clears, [strike, denial]) == []
+    agrees = replace(records, id="r3", text="Footage verified by analysts is consistent with the "
+                     "army's account.")
+    assert find_contradictions(agrees, [strike, denial]) == []
+    own = replace(records, id="r4", speaker="Kenya Defence Forces", speaker_actor="Kenya",
+                  text="Its own records show the strike hit an al-Shabaab cell.")
+    assert find_contradictions(own, [strike, denial]) == []  # the accused is no outsider
 
 
 def test_an_unnamed_analysts_physical_evidence_counts_as_an_outsiders_finding() -> None:
@@ -282,8 +307,8 @@ def test_an_unnamed_analysts_physical_evidence_counts_as_an_outsiders_finding() 
     close = {"a1": PairSignal(similarity=0.7), "d1": PairSignal(similarity=0.3)}
     [alert] = find_contradictions(imagery, [bombing, denial], close)
     assert alert.answers == ("d1",)
-    words = claim("f2", "n3", "allegation", "The committee found the footage was evidence of a "
-                  "war crime.", speaker="The committee", speaker_actor="Committee", hours=48)
+    words = claim("f2", "n3", "allegation", "The committee found the bombing was a war crime.",
+                  speaker="The committee", speaker_actor="Committee", hours=48)
     assert find_contradictions(words, [bombing, denial], {"a1": PairSignal(0.7)}) == []
 
 

@@ -49,6 +49,7 @@ STATUS_SCORE = 0.7  # civilians where the accused said it hit fighters (`by_stat
 FINDING_SIMILAR_MIN = 0.45  # an outsider's finding this close to a denial, which the ...
 FINDING_AGAINST_MIN = 0.5  # ... pair-stance model reads as against it, answers it ...
 SIMILAR_FINDING_SCORE = 0.6  # ... even when it does not name the denying party
+EVIDENCE_SCORE = 0.65  # an outsider's records, imagery or autopsy after the denial
 CORROBORATE_MIN = 0.6  # an outsider's finding this close to an allegation the denial rejected
 
 _NEGATION = re.compile(
@@ -168,7 +169,7 @@ def by_finding(claim: Claim, denial: Claim, story: Sequence[Claim],
     by blaming someone else): it names that party, or (an outsider's finding) says nearly
     what the denial says (the model reads it as against), or nearly what an allegation the
     denial rejected says (it corroborates that allegation)."""
-    if claim.stance == "admission" or parties.DEFLECTION in claim.flags:
+    if parties.DEFLECTION in claim.flags:
         return 0.0
     finding = parties.is_finding(claim.text)  # the checks on `claim` alone come first: cheap
     if claim.stance != "allegation" and not finding or not is_version(denial, story):
@@ -180,6 +181,8 @@ def by_finding(claim: Claim, denial: Claim, story: Sequence[Claim],
     speaker = parties.speaker_side(claim)
     if not defended or speaker in defended:
         return 0.0
+    if claim.stance == "admission" and not finding:
+        return 0.0  # an admission counts from the accused only, and that is no contradiction
     before = _told_before(denial, story)
     accusers = parties.accusers_of(defended, before) | {
         parties.speaker_side(c) for c in before if c.id in answered}
@@ -198,11 +201,24 @@ def by_finding(claim: Claim, denial: Claim, story: Sequence[Claim],
         if _CALL_FOR.search(claim.text):
             return 0.0  # "the UN calls for an investigation" asserts nothing yet
         return THIRD_PARTY_SCORE if _observer(claim) else 0.0
+    if not (finding and outsider):
+        return 0.0
+    if _EVIDENCE.search(claim.text) and not _EXONERATES.search(claim.text) and (
+            not _blames_another(claim, story, defended)):
+        return EVIDENCE_SCORE  # records, imagery, autopsies: facts the denial must answer
     similar = signal is not None and signal.similarity >= FINDING_SIMILAR_MIN and (
         signal.against >= FINDING_AGAINST_MIN)
     corroborates = max((s.similarity for c, s in (signals or {}).items() if c in answered),
                        default=0.0) >= CORROBORATE_MIN
-    return SIMILAR_FINDING_SCORE if finding and outsider and (similar or corroborates) else 0.0
+    return SIMILAR_FINDING_SCORE if similar or corroborates else 0.0
+
+
+def _blames_another(claim: Claim, story: Sequence[Claim], defended: frozenset[str]) -> bool:
+    """A finding that holds another accused party of the story to blame (and so clears the
+    one that denied), not the denier or a bystander."""
+    if claim.stance != "allegation":
+        return False
+    return bool((parties.blamed_sides(claim, story) - defended) & parties.parties_accused(story))
 
 
 def _observer(claim: Claim) -> bool:
@@ -319,9 +335,26 @@ def _blamed(claim: Claim, story: Sequence[Claim]) -> frozenset[str]:
 _CALL_FOR = re.compile(
     r"\b(?:calls?|called|calling|urg\w+|demand\w*|asks?|asked)\b[^.;]{0,30}?\b(?:"
     r"investigation|probe|inquiry|accountability|restraint|answers)\b", re.IGNORECASE)
+# Evidence an outsider reports after a denial: it stands against the denial unless it clears
+# the accused ("found no evidence of a strike", "consistent with the army's account").
+_EVIDENCE = re.compile(
+    r"\b(?:satellite|imagery|images|photos|geolocat\w+|craters?|fragments?|remnants?|shrapnel|"
+    r"forensic|autops\w+|post-mortem|ballistic|paraffin|residue|shell casings|footage|videos?|"
+    r"records|documents|lists?|death certificates|birth certificates?|identity cards|"
+    r"interviews?|interviewed|testimon\w+|witnesses|survivors|exhum\w+|mass graves?|"
+    r"bodies|verified|documented|identified|named)\b", re.IGNORECASE)
+_EXONERATES = re.compile(
+    r"\b(?:no|not|nothing|never|found\s+no)\b[^.;]{0,40}?\b(?:evidence|sign|signs|trace|"
+    r"indication)\s+(?:of|that)\s+(?:an?\s+|the\s+|any\s+)?(?:[\w-]+\s+){0,2}?(?:strike|"
+    r"attack|bombing|shelling|raid|massacre|killings?|execution|civilians?|chemical|abuse|"
+    r"torture|air\s+strike|drone)"
+    r"|\b(?:corroborat\w+|consistent\s+with|supports?|backs?\s+up|confirms?|confirmed)\s+"
+    r"(?:the\s+)?(?:[\w'’-]+\s+){0,3}?(?:account|version|statement)\b"
+    r"|\bmisfir\w+", re.IGNORECASE)
 _PHYSICAL_EVIDENCE = re.compile(
     r"\b(?:satellite|imagery|images|geolocat\w+|craters?|fragments?|remnants?|forensic|"
-    r"autops\w+|ballistic|munitions?\s+experts?|videos?\s+(?:show|verified|analysed))\b",
+    r"autops\w+|post-mortem|ballistic|paraffin|residue|shell casings|footage|records|"
+    r"munitions?\s+experts?|videos?\s+(?:show|verified|analysed))\b",
     re.IGNORECASE)
 _BY_STATE_FORCES = re.compile(
     r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+)?(?:soldiers|troops|army|military|security forces|"

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from monitor.detect import parties, speakers
-from monitor.nlp.actors import is_country, known_actor, mentioned_actors, table
+from monitor.nlp.actors import is_country, known_actor, mentioned_actors, named_actor_words, table
 from monitor.records import Article, Claim, Topic
 from monitor.store import iso
 from monitor.text import short_id
@@ -42,7 +42,8 @@ ACTOR_BONUS = 0.04  # per shared actor, at most MAX_ACTORS of them
 ANSWER_BONUS = 0.15  # the article denies for a party the story accuses
 MAX_ACTORS = 2
 REOPEN_MARGIN = 0.1  # a closed story needs this much more than `similarity` ...
-REOPEN_MIN_SIMILARITY = 0.55  # ... and at least this encoder similarity, and a shared key
+REOPEN_MIN_SIMILARITY = 0.55  # ... and at least this encoder similarity, and a shared key;
+REOPEN_KEYS, REOPEN_KEYS_SIMILARITY = 2, 0.45  # or this many shared keys and this similarity
 # Actors quoted in many unrelated stories: sharing them says little about the incident.
 GENERIC_ACTORS = frozenset({"United Nations", "Amnesty International", "Human Rights Watch",
                             "Reuters", "Associated Press", "AFP"})
@@ -165,7 +166,7 @@ def name_keys(text: str) -> frozenset[str]:
     for match in _CAPITALISED.finditer(text):
         if not _opens_sentence(text, match.start()):
             keys.update(_key(match.group(0)))
-    return frozenset(keys)
+    return frozenset(keys - named_actor_words(text)) if keys else frozenset()
 
 
 def lead_keys(text: str) -> frozenset[str]:
@@ -175,7 +176,7 @@ def lead_keys(text: str) -> frozenset[str]:
     for match in _CAPITALISED.finditer(text):
         if _opens_sentence(text, match.start()):
             keys.update(_key(match.group(0)))
-    return frozenset(keys)
+    return frozenset(keys - named_actor_words(text)) if keys else frozenset()
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -200,9 +201,12 @@ def _key(token: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _actor_words() -> frozenset[str]:
-    """Every word of every actor alias ("rapid", "support", "helmets"): names of parties."""
+    """The words that name a party wherever they stand: one-word aliases ("Hamas",
+    "Tatmadaw") and country names and demonyms. A word of a longer name ("Shams" of a
+    general's name, "Salif" of a rebel leader's) is a party's only where that whole name is
+    written (`named_actor_words`): alone it may be a place ("Nur Shams", "Salif port")."""
     tab = table()
-    return frozenset(w for key in (*tab.aliases, *tab.states) for w in key)
+    return frozenset(w for key in (*tab.aliases, *tab.states) if len(key) == 1 for w in key)
 
 
 def article_places(claims: Sequence[Claim]) -> frozenset[str]:
@@ -214,16 +218,17 @@ def specific(places: Iterable[str]) -> set[str]:
     return {p.casefold() for p in places if not is_country(p)}
 
 
-def score(candidate: Candidate, incoming: Incoming) -> tuple[float, float, bool]:
-    """(match score, encoder similarity, shares a key)."""
+def score(candidate: Candidate, incoming: Incoming) -> tuple[float, float, int]:
+    """(match score, encoder similarity, number of shared keys)."""
     similarity = float(incoming.vector @ _unit(candidate.vector))
-    shared = bool(candidate.keys & (incoming.keys | incoming.leads))
+    common = len(candidate.keys & (incoming.keys | incoming.leads))
+    shared = common > 0
     apart = not shared and bool(candidate.keys) and bool(incoming.keys)
     actors = (candidate.actors & incoming.actors) - GENERIC_ACTORS
     answers = bool(candidate.accused & incoming.denying)
     bonus = KEY_BONUS * shared - KEY_CONFLICT * apart + ACTOR_BONUS * min(MAX_ACTORS, len(actors))
     bonus += ANSWER_BONUS * answers
-    return similarity + bonus, similarity, shared
+    return similarity + bonus, similarity, common
 
 
 def best_story(candidates: Sequence[Candidate], incoming: Incoming, threshold: float,
@@ -233,12 +238,20 @@ def best_story(candidates: Sequence[Candidate], incoming: Incoming, threshold: f
     for candidate in candidates:
         total, similarity, shared = score(candidate, incoming)
         if not is_open(candidate, incoming.moment, window):
-            if not shared or similarity < REOPEN_MIN_SIMILARITY:
+            if not reopens(similarity, shared):
                 continue
             total -= REOPEN_MARGIN
         if total >= threshold and (best is None or total > best[0]):
             best = (total, candidate)
     return best[1] if best else None
+
+
+def reopens(similarity: float, shared: int) -> bool:
+    """A closed story takes an article again: it shares a key and is close, or shares
+    several keys ("Datu Saudi Ampatuan", "Bangsamoro") and is fairly close (an autopsy report
+    weeks later tells the incident in other words)."""
+    return shared > 0 and similarity >= REOPEN_MIN_SIMILARITY or (
+        shared >= REOPEN_KEYS and similarity >= REOPEN_KEYS_SIMILARITY)
 
 
 def is_open(candidate: Candidate, moment: datetime, window: timedelta) -> bool:

@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "canonical_actor", "known_actor", "actor_kind", "actor_side", "is_country", "mentioned_actors",
-    "ActorTable",
+    "named_actor_words", "is_institution", "ActorTable",
 ]
 
 DATA = Path(__file__).resolve().parent / "data" / "actors.json"
@@ -81,6 +81,10 @@ STATE_HEADS = frozenset(
 # Names ending in these are institutions of a place, not its government or forces.
 INSTITUTIONS = frozenset("""hospital hospitals centre center clinic clinics university
     college school schools morgue mosque church""".split())
+# Rights bodies of a state or a region are watchdogs, not its government: "the Ethiopian Human
+# Rights Commission", "Colombia's Ombudsman's Office", "the Bangsamoro Human Rights Commission".
+_RIGHTS_BODY = re.compile(r"\b(?:human\s+rights|ombuds\w*|rights\s+(?:commission|council|"
+                          r"body|network|monitor|group|defenders?))\b", re.IGNORECASE)
 
 Tokens = tuple[str, ...]
 Spans = tuple[tuple[str, int], ...]  # (word, case): 0 lower, 1 capitalised, 2 all capitals
@@ -97,6 +101,13 @@ class ActorTable:
     kinds: dict[str, str]  # state | armed_group | authority | ngo | io | media
     ambiguous: dict[Tokens, str]  # country names that are also words or first names
     places: frozenset[Tokens]  # places named after a country that are not it (Lake Chad)
+
+
+def is_institution(name: str) -> bool:
+    """A hospital, school or rights body named after its place ("Tripoli Medical Centre",
+    "the Ethiopian Human Rights Commission"): not that place's government or forces."""
+    tokens = _normal_tokens(name)
+    return bool(tokens) and (_plain(tokens)[-1] in INSTITUTIONS or bool(_RIGHTS_BODY.search(name)))
 
 
 def canonical_actor(name: str) -> str:
@@ -150,6 +161,24 @@ def mentioned_actors(text: str, countries: bool = False) -> tuple[str, ...]:
     return tuple(found)
 
 
+def named_actor_words(text: str) -> frozenset[str]:
+    """The lower-case words of every actor name found in a text ("rapid", "support",
+    "forces" in "... the Rapid Support Forces said"): words that belong to a party here."""
+    tokens = _normal_tokens(text)
+    words: set[str] = set()
+    start = 0
+    while start < len(tokens):
+        hit = _match_at(tokens, start, table())
+        if hit is None:
+            start += 1
+            continue
+        actor, length = hit
+        if actor:
+            words.update(t for t, _ in tokens[start:start + length])
+        start += length
+    return frozenset(words)
+
+
 @lru_cache(maxsize=1)
 def table() -> ActorTable:
     """The alias table, read once from `data/actors.json`."""
@@ -195,7 +224,7 @@ def _canonical(name: str) -> str:
              or _standing_alone(tokens, 0, len(tokens), tab))
     if whole:
         return whole
-    if _plain(tokens)[-1] in INSTITUTIONS:
+    if is_institution(name):
         return clean_name(name)  # "Tripoli Medical Centre" is a hospital, not the government
     start = 0
     while start < len(tokens):

@@ -54,6 +54,7 @@ from monitor.nlp.actors import (
     actor_kind,
     actor_side,
     canonical_actor,
+    is_institution,
     known_actor,
     mentioned_actors,
 )
@@ -367,6 +368,8 @@ def _reading(index: int, span: Any, context: Context,
 def _speaker_actor(a: Attribution) -> str:
     if not a.speaker or a.speaker.lower() in PRONOUNS:
         return known_actor(a.speaker_org) if a.speaker_org else ""
+    if is_institution(a.speaker):
+        return canonical_actor(a.speaker)  # "the Ethiopian Human Rights Commission"
     org = known_actor(a.speaker_org) if a.speaker_org else ""
     whole = known_actor(a.speaker)
     if whole and org and a.speaker_org.lower() in a.speaker.lower():
