@@ -337,3 +337,22 @@ def test_no_camp_or_column_found_contradicts_an_account_of_hitting_one() -> None
                     speaker_actor="Human Rights Watch", hours=50)
     [alert] = find_contradictions(imagery, [strike, version])
     assert alert.answers == ("d1",)
+
+
+def test_a_denials_own_figure_counts_but_the_figures_it_disputes_do_not() -> None:
+    massacre = claim("a1", "n1", "allegation", "Militants killed 42 civilians at a funeral.",
+                     speaker="civil society", speaker_actor="Civil Society",
+                     accused_actor="Allied Democratic Forces",
+                     casualties=[dead(42, who="civilians")])
+    army = claim("d1", "n2", "denial", "The army spokesman said 18 civilians were killed and "
+                 "called the figure of 42 exaggerated.", speaker="army spokesman",
+                 speaker_actor="DR Congo (government)", hours=5,
+                 casualties=[Casualties(18, 18, "exact", "civilians", "killed", "18 civilians")])
+    un = claim("u1", "n3", "allegation", "The UN mission confirmed at least 35 civilians killed.",
+               speaker="UN mission", speaker_actor="United Nations", hours=30,
+               casualties=[dead(35, None, "at_least", "civilians")])
+    [alert] = find_contradictions(un, [massacre, army])
+    assert alert.answers == ("d1",) and "casualty figures" in alert.reason
+    disputed = replace(army, text="The army said reports that 18 civilians were killed were "
+                       "false.")
+    assert find_contradictions(un, [massacre, disputed]) == []

@@ -449,3 +449,26 @@ def test_a_shared_place_name_is_no_shared_party() -> None:
     assert "argelia" not in generic_heads("Military Operation In Argelia")
     assert "separatist" in generic_heads("Separatist leaders")
     assert "argelia" not in generic_heads("Community action board leaders in Argelia")
+
+
+def test_a_new_voices_new_count_is_a_new_contradiction_but_the_same_count_again_is_not(
+        store: Store, detector: Detector) -> None:
+    _story(store)
+    army = claim("c1", "a1", "allegation", "The army said it killed 48 rebels near the border.",
+                 speaker_actor="Chad", casualties=[dead(48, who="rebels")])
+    _feed(store, detector, [army])
+    [rebels] = _feed(store, detector, [claim(
+        "n1", "a2", "allegation", "The rebels said only four of their fighters died.",
+        speaker="the rebels", speaker_actor="CCMSR", hours=3,
+        casualties=[dead(4, who="fighters")])])
+    [counted] = _feed(store, detector, [claim(
+        "n2", "a3", "other", "A rights group counted and named 11 rebel dead.",
+        speaker="a rights group", speaker_actor="Rights Group", hours=30,
+        casualties=[dead(11, who="rebels")])])
+    assert rebels.kind == counted.kind == "contradiction"
+    assert rebels.thread_of is None and counted.thread_of is None  # 11 is a new fact
+    [again] = _feed(store, detector, [claim(
+        "n3", "a4", "other", "Another outlet said the group had counted 11 rebel dead.",
+        speaker="the group", speaker_actor="Another Group", hours=40,
+        casualties=[dead(11, who="rebels")])])
+    assert again.thread_of == counted.id  # the same count again joins its thread

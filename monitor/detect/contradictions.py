@@ -117,11 +117,32 @@ def by_figures(claim: Claim, other: Claim) -> float:
 
 
 def _tolls(claim: Claim) -> list[Casualties]:
-    """The figures a claim asserts: a denial only asserts "none" (its numbers are usually the
-    ones it disputes: "reports of 18 dead do not match ...")."""
+    """The figures a claim asserts: a denial asserts "none", and a figure of its own ("the
+    spokesman said 18 civilians were killed and called the figure of 42 exaggerated"), not the
+    ones it disputes ("reports of 18 dead do not match ...")."""
     if claim.stance == "denial":
-        return [f for f in claim.casualties if f.qualifier == "none"]
+        return [f for f in claim.casualties if f.qualifier == "none" or _own_figure(claim, f)]
     return list(claim.casualties)
+
+
+def _own_figure(claim: Claim, figure: Casualties) -> bool:
+    """The denial states the figure itself: "said 18 civilians were killed", "put the toll
+    at 18", "only four fighters died"; not "reports that 18 ...", "denied killing 18"."""
+    at = claim.text.find(figure.text) if figure.text else -1
+    if at < 0:
+        return False
+    before, after = claim.text[max(0, at - 40):at], claim.text[at + len(figure.text):][:30]
+    return bool(_OWN_BEFORE.search(before)) and not _DISPUTED_BEFORE.search(before) and (
+        bool(_OWN_AFTER.match(after)) or bool(re.search(r"\b(?:only|toll\s+at)\s*$", before)))
+
+
+_OWN_BEFORE = re.compile(r"\b(?:said|says|saying|stated|confirmed|put|only|at)\s+(?:that\s+)?"
+                         r"(?:only\s+|just\s+)?$", re.IGNORECASE)
+_DISPUTED_BEFORE = re.compile(r"\b(?:reports?|claims?|allegations?|accusations?|figures?|"
+                              r"denie[sd]|deny|reject\w*|dismiss\w*|not)\b", re.IGNORECASE)
+_OWN_AFTER = re.compile(r"\s*(?:\w+\s+){0,3}?(?:were|was|had\s+been|have\s+been)\s+"
+                        r"(?:killed|dead|died)|\s*(?:\w+\s+){0,2}?(?:died|dead)\b",
+                        re.IGNORECASE)
 
 
 def by_negation(claim: Claim, other: Claim, signal: PairSignal | None,

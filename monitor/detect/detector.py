@@ -64,6 +64,15 @@ class Earlier:
     answers: tuple[str, ...]
     actor: str  # the canonical actor of the alert's speaker
     vector: np.ndarray | None
+    counts: frozenset[Count] = frozenset()  # the casualty figures of the alert's claim
+
+
+Count = tuple[int | None, int | None, str]  # a figure as re-reports repeat it: min, max, outcome
+
+
+def counts(claim: Claim) -> frozenset[Count]:
+    """A claim's definite casualty figures ("18 killed", "at least 35 killed")."""
+    return frozenset((f.min, f.max, f.outcome) for f in claim.casualties if f.qualifier != "vague")
 
 
 class Detector:
@@ -98,7 +107,7 @@ class Detector:
         known = {c.id: c for c in [*claims, *earlier]}
         alerts = drop_answered(merge(found, known), {k: c.article_id for k, c in known.items()})
         previous = load_alerts(db, story_id, known, exclude=articles)
-        alerts = [thread(a, known[a.claim_id], vectors, previous) for a in alerts]
+        alerts = [thread(a, known[a.claim_id], vectors, previous, known) for a in alerts]
         for alert in alerts:
             log.info("%s alert %s on story %s (score %.2f%s)", alert.kind, alert.id, story_id,
                      alert.score, f", thread of {alert.thread_of}" if alert.thread_of else "")
@@ -166,22 +175,30 @@ def drop_answered(alerts: Sequence[Alert], article_of: Mapping[str, str]) -> lis
 
 
 def thread(alert: Alert, claim: Claim, vectors: Mapping[str, np.ndarray],
-           previous: Sequence[Earlier]) -> Alert:
+           previous: Sequence[Earlier], known: Mapping[str, Claim] | None = None) -> Alert:
     """The alert, with `thread_of` set when it re-reports an earlier alert of its story."""
+    known = known or {}
+    told = frozenset(n for c in alert.answers if c in known for n in counts(known[c]))
     for old in previous:
-        if old.kind == alert.kind and is_rereport(alert, claim, vectors.get(claim.id), old):
+        if old.kind == alert.kind and is_rereport(alert, claim, vectors.get(claim.id), old, told):
             return replace(alert, thread_of=old.root)
     return alert
 
 
-def is_rereport(alert: Alert, claim: Claim, vector: np.ndarray | None, old: Earlier) -> bool:
+def is_rereport(alert: Alert, claim: Claim, vector: np.ndarray | None, old: Earlier,
+                told: frozenset[Count] = frozenset()) -> bool:
     """The same party again: the same answered claims or nearly the same words. Two known
     actors that differ are two statements (M23 and Rwanda, though on one side); an unknown
-    speaker ("the ministry") may be either."""
+    speaker ("the ministry") may be either. `told`: the figures of the claims the alert
+    answers."""
     actor = parties.speaking_for(claim)
     if parties.is_known(actor) and parties.is_known(old.actor) and actor != old.actor:
         return False
-    if overlap(alert.answers, old.answers) >= ANSWER_OVERLAP:
+    # a new voice's new count answering the same claims is a new fact (the rights group's
+    # 11 dead after the rebels' 4 and the army's 48), not a re-report of the first answer
+    new_count = alert.kind == "contradiction" and actor != old.actor and bool(
+        counts(claim) - old.counts - told)
+    if not new_count and overlap(alert.answers, old.answers) >= ANSWER_OVERLAP:
         return True
     return vector is not None and old.vector is not None and (
         float(vector @ old.vector) >= REREPORT_SIMILARITY)
@@ -253,7 +270,8 @@ def _earlier(row: Sequence[Any], claim: Claim | None) -> Earlier:
     vector = np.frombuffer(row[7], dtype=np.float32) if row[7] else None
     return Earlier(id=row[0], root=row[1] or row[0], kind=row[2],
                    answers=tuple(json.loads(row[3] or "[]")),
-                   actor=parties.speaking_for(speaker), vector=vector)
+                   actor=parties.speaking_for(speaker), vector=vector,
+                   counts=counts(claim) if claim is not None else frozenset())
 
 
 def _groups(alerts: Sequence[Alert], claims: Mapping[str, Claim]) -> list[list[Alert]]:
