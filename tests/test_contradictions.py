@@ -356,3 +356,18 @@ def test_a_denials_own_figure_counts_but_the_figures_it_disputes_do_not() -> Non
     disputed = replace(army, text="The army said reports that 18 civilians were killed were "
                        "false.")
     assert find_contradictions(un, [massacre, disputed]) == []
+
+
+def test_civilian_dead_counted_against_a_partys_own_count_of_fighters_killed() -> None:
+    report = claim("r1", "n1", "allegation", "An air strike neutralised about 20 terrorists "
+                   "travelling towards a military post, the defence ministry said.",
+                   speaker="the defence ministry", speaker_actor="Niger",
+                   casualties=[dead(20, 20, "about", "terrorists")])
+    mourners = claim("m1", "n2", "allegation", "Residents said the drone hit a funeral "
+                     "procession, killing 22 civilians.", speaker="Residents",
+                     speaker_actor="Residents", hours=20,
+                     casualties=[dead(22, who="civilians")])
+    [alert] = find_contradictions(mourners, [report])
+    assert alert.answers == ("r1",) and "no military target" in alert.reason
+    plain = replace(report, id="r2", casualties=())  # no count of fighters to contradict
+    assert find_contradictions(mourners, [plain]) == []

@@ -266,7 +266,7 @@ def by_status(claim: Claim, version: Claim, story: Sequence[Claim]) -> float:
     saw no military activity at the site"). From an observer, as a finding, or as an
     allegation; the account is a denial that answered someone, or the party's own first
     report ("five NPA rebels killed in a clash, the army says")."""
-    if parties.DEFLECTION in claim.flags or not _CIVILIAN_STATUS.search(claim.text):
+    if parties.DEFLECTION in claim.flags:
         return 0.0
     if not (parties.is_finding(claim.text) or _observer(claim) or claim.stance == "allegation"):
         return 0.0
@@ -274,8 +274,13 @@ def by_status(claim: Claim, version: Claim, story: Sequence[Claim]) -> float:
         return 0.0
     if is_version(version, story):
         defended = _defended(version, story) if answered_claims(version, story) else frozenset()
-    else:
-        defended = _own_account(version)
+        civilian = bool(_CIVILIAN_STATUS.search(claim.text))
+    else:  # the party's own first report: civilian dead counted against its count of
+        defended = _own_account(version)  # fighters killed say otherwise
+        civilian = bool(_CIVILIAN_STATUS.search(claim.text)) or (
+            _killed(claim, figures.CIVILIANS) and _killed(version, figures.COMBATANTS))
+    if not civilian:
+        return 0.0
     speaker = parties.speaker_side(claim)
     if not defended or speaker in defended:
         return 0.0
@@ -283,6 +288,12 @@ def by_status(claim: Claim, version: Claim, story: Sequence[Claim]) -> float:
     if speaker in parties.accusers_of(defended, before) and not parties.is_finding(claim.text):
         return 0.0  # the accuser saying it again is no new fact
     return STATUS_SCORE
+
+
+def _killed(claim: Claim, broad: str) -> bool:
+    """The claim counts dead of this broad group (civilians, combatants)."""
+    return any(figures.group(f.who)[0] == broad and f.outcome == "killed" and (f.min or 0) > 0
+               for f in claim.casualties)
 
 
 def _own_account(claim: Claim) -> frozenset[str]:

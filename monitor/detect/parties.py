@@ -48,7 +48,8 @@ _FINDING = re.compile(
     r"evidence|analys[ie]s|analysed|analyzed|verified|verifies|established|"
     r"confirmed|confirms|documented|forensic|satellite|imagery|showed|shows?|revealed|reveals|"
     r"records|review|reviewed|"
-    r"traced|identified|determined|credible|contradict\w*|reasonable grounds|samples)\b",
+    r"traced|identified|determined|credible|contradict\w*|reasonable grounds|samples|"
+    r"geolocat\w+|visible)\b",
     re.I,
 )
 _NOT_FINDING = re.compile(r"\b(not|no|never|unable to|could not|cannot)\b[^.]{0,30}"
