@@ -66,7 +66,7 @@ def test_intervals_and_groups() -> None:
     assert nesting("soldiers", "civilians") == ""
 
 
-REPORT = claim("a1", "n1", "allegation", "Rescuers said 12 people were killed.",
+REPORT = claim("a1", "n1", "allegation", "Rescuers said 12 people were killed by shelling.",
                speaker="rescuers", speaker_actor="White Helmets", accused_actor="Syria",
                casualties=[dead(12)])
 

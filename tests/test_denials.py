@@ -472,3 +472,37 @@ def test_a_new_voices_new_count_is_a_new_contradiction_but_the_same_count_again_
         speaker="the group", speaker_actor="Another Group", hours=40,
         casualties=[dead(11, who="rebels")])])
     assert again.thread_of == counted.id  # the same count again joins its thread
+
+
+def test_rejecting_a_count_of_ones_own_dead_disputes_a_toll_and_denies_no_wrong() -> None:
+    claimed = claim("c1", "a1", "allegation", "Al-Shabaab said it killed 12 Kenyan soldiers "
+                    "in an ambush.", speaker="al-Shabaab", speaker_actor="al-Shabaab",
+                    accused="Kenyan soldiers", accused_actor="Kenya",
+                    casualties=[dead(12, who="soldiers")])
+    answer = claim("d1", "a2", "denial", "The KDF said no soldier was killed and called the "
+                   "claim propaganda.", speaker="KDF", speaker_actor="Kenya", hours=3,
+                   casualties=[dead(0, 0, "none", "soldiers")])
+    assert find_denials(answer, [claimed]) == []
+    from monitor.detect.contradictions import find_contradictions
+
+    [alert] = find_contradictions(answer, [claimed])
+    assert alert.answers == ("c1",) and "casualty figures" in alert.reason
+    harm = replace(claimed, id="c2", text="Kenyan soldiers shot dead 12 herders, elders said.",
+                   casualties=(dead(12, who="herders"),))
+    assert [a.answers for a in find_denials(answer, [harm])] == [("c2",)]
+
+
+def test_a_disputed_toll_of_an_industrial_blast_raises_nothing() -> None:
+    union = claim("c1", "a1", "allegation", "The union said 23 workers were killed in the "
+                  "plant blast and accused the company of hiding the toll.", speaker="union",
+                  speaker_actor="Union", accused="company", accused_actor="Company",
+                  casualties=[dead(23, who="workers")])
+    company = claim("d1", "a2", "denial", "The company called the union's figures fabricated.",
+                    speaker="company", speaker_actor="Company", hours=3)
+    official = claim("o1", "a3", "other", "Officials said nine workers died in the blast.",
+                     speaker="officials", speaker_actor="Officials", hours=5,
+                     casualties=[dead(9, who="workers")])
+    from monitor.detect.contradictions import find_contradictions
+
+    assert find_denials(company, [union]) == []
+    assert find_contradictions(official, [union, company]) == []

@@ -36,7 +36,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from monitor.detect import figures, parties, speakers
-from monitor.detect.denials import JUSTIFYING, find_denials, is_counter_allegation, is_justification
+from monitor.detect.denials import (
+    JUSTIFYING,
+    find_denials,
+    is_armed_dispute,
+    is_counter_allegation,
+    is_justification,
+)
 from monitor.nlp.actors import actor_kind
 from monitor.records import Alert, Casualties, Claim
 from monitor.text import short_id
@@ -79,8 +85,8 @@ def find_contradictions(claim: Claim, earlier: Sequence[Claim],
     """One `contradiction` alert if `claim` contradicts earlier claims, else []."""
     signals = signals or {}
     hits = [h for e in earlier if (h := contradicts(claim, e, earlier, signals))]
-    if not hits:
-        return []
+    if not hits or not any(is_armed_dispute(c, earlier) for c in (claim, *earlier)):
+        return []  # a plant blast's disputed toll is no war news, whatever the topic reader said
     best = max(hits, key=lambda h: h.score)
     return [Alert(
         id=short_id("al", claim.id, KIND), kind=KIND, claim_id=claim.id, story_id=story_id,

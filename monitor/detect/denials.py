@@ -33,7 +33,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from monitor.detect import parties
+from monitor.detect import figures, parties
 from monitor.nlp.actors import actor_kind
 from monitor.records import Alert, Claim
 from monitor.text import short_id
@@ -70,7 +70,8 @@ def find_denials(claim: Claim, earlier: Sequence[Claim], story_id: str = "") -> 
                    if m is not None and m.claim.stance == "allegation"]
     else:
         return []
-    matches = [m for m in matches if is_armed_dispute(m.claim, earlier)]
+    matches = [m for m in matches if is_armed_dispute(m.claim, earlier)
+               and not is_own_losses(claim, m.claim)]
     if not parties.speaking_for(claim) and not claim.speaker.strip():
         return []  # a denial nobody said is nothing a desk can act on
     if not matches:
@@ -97,6 +98,27 @@ def is_counter_allegation(claim: Claim, story: Sequence[Claim]) -> bool:
         parties.accused_first(claim, before))
 
 
+def is_own_losses(denial: Claim, answered: Claim) -> bool:
+    """The answered claim counts the denier's own fighters dead ("al-Shabaab says it killed
+    12 Kenyan soldiers", "the army killed 47 FACT rebels"): rejecting it disputes a toll
+    (a contradiction, if the figures clash), it does not deny a wrong the denier is accused
+    of."""
+    dead = [f for f in answered.casualties if f.outcome == "killed" and (f.min or 0) > 0]
+    if not dead or any(figures.group(f.who)[0] != figures.COMBATANTS for f in dead):
+        return False
+    denier = parties.speaker_side(denial)
+    kind = actor_kind(denier)
+    if denier == parties.UNNAMED_STATE or kind == "state":
+        return any(f.who.lower().split()[-1:] and f.who.lower().split()[-1] in _STATE_DEAD
+                   for f in dead)
+    return kind == "armed_group" and not any(
+        f.who.lower().split()[-1:] and f.who.lower().split()[-1] in _STATE_DEAD for f in dead)
+
+
+_STATE_DEAD = frozenset("soldier soldiers troop troops servicemen personnel officers policemen "
+                        "guards marines".split())
+
+
 def is_armed_dispute(answered: Claim, story: Sequence[Claim]) -> bool:
     """The answered claim is about war: it blames an armed group or tells of violence. A
     minister denying a leak, an electoral commission denying rigging, is no alert even when
@@ -107,12 +129,18 @@ def is_armed_dispute(answered: Claim, story: Sequence[Claim]) -> bool:
     return bool(_VIOLENCE.search(answered.text))
 
 
+# Words of armed violence. Deaths alone ("23 killed in a plant blast", "patients died") and
+# words with a peaceful sense ("fired staff", "an attack on our reputation") are not enough.
 _VIOLENCE = re.compile(
-    r"\b(?:kill\w*|dead|deaths?|died|wound\w*|injur\w*|shell\w*|bomb\w*|strikes?|struck|"
-    r"airstrikes?|drones?|missiles?|rockets?|artillery|shot|shoot\w*|gunfire|fired|tortur\w*|"
-    r"massacre\w*|execut\w*|abduct\w*|raid\w*|burn\w*|loot\w*|rap(?:e|ed)|troops|soldiers|"
-    r"fighters|militia\w*|rebels?|militants?|forces|war crimes?|civilians?|prisoners?|"
-    r"detain\w*|displac\w*|attack\w*)\b", re.IGNORECASE)
+    r"\b(?:shell(?:s|ed|ing)|bomb(?:s|ed|ing|ings|ardment)?|air\s*strikes?|strikes?|struck|"
+    r"drones?|missiles?|rockets?|artillery|mortars?|shot\s+dead|shoot\w*|gunfire|gunmen|"
+    r"tortur\w*|massacre\w*|execut(?:ed|ion|ions)|summarily|abduct\w*|raid\w*|looted|"
+    r"rap(?:e|ed)|troops|soldiers|army|military|fighters|militia\w*|rebels?|militants?|"
+    r"insurgents?|jihadists?|terrorists?|armed\s+forces|security\s+forces|war\s+crimes?|"
+    r"prisoners\s+of\s+war|ambush\w*|attackers|assailants|combatants|civilians?|"
+    r"displaced|ceasefire|offensive|frontline|front\s+line|chemical\s+(?:attack|weapons?)|"
+    r"chlorine|sarin|munitions|warplanes?|jets?|helicopters?|mercenar\w+|paramilitar\w+|"
+    r"occupation\s+forces|gunships?|sniper\w*|landmines?)\b", re.IGNORECASE)
 
 
 def is_justification(claim: Claim, story: Sequence[Claim]) -> bool:
