@@ -39,8 +39,8 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2] / "corpus" / "timelines" / "t
 # measured once blind (those first figures are in docs/evaluation.md) and then informed general
 # fixes. `blind4` was written last, from a brief, by people who never saw the detection code:
 # the reported figure.
-SPLITS = ("tune", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6")
-REPORTED = "blind4"
+SPLITS = ("tune", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7")
+REPORTED = "blind7"
 NO_CONFLICT = "none"
 
 
