@@ -139,13 +139,14 @@ def _own_figure(claim: Claim, figure: Casualties) -> bool:
         return False
     before, after = claim.text[max(0, at - 40):at], claim.text[at + len(figure.text):][:30]
     return bool(_OWN_BEFORE.search(before)) and not _DISPUTED_BEFORE.search(before) and (
-        bool(_OWN_AFTER.match(after)) or bool(re.search(r"\b(?:only|toll\s+at)\s*$", before)))
+        bool(_OWN_AFTER.match(after)) or bool(_OWN_ALONE.search(before)))
 
 
 _OWN_BEFORE = re.compile(r"\b(?:said|says|saying|stated|confirmed|put|only|at)\s+(?:that\s+)?"
                          r"(?:only\s+|just\s+)?$", re.IGNORECASE)
 _DISPUTED_BEFORE = re.compile(r"\b(?:reports?|claims?|allegations?|accusations?|figures?|"
                               r"denie[sd]|deny|reject\w*|dismiss\w*|not)\b", re.IGNORECASE)
+_OWN_ALONE = re.compile(r"\b(?:only|toll\s+at)\s*$")  # "only four", "put the toll at 18"
 _OWN_AFTER = re.compile(r"\s*(?:\w+\s+){0,3}?(?:were|was|had\s+been|have\s+been)\s+"
                         r"(?:killed|dead|died)|\s*(?:\w+\s+){0,2}?(?:died|dead)\b",
                         re.IGNORECASE)
@@ -373,14 +374,7 @@ def _blamed(claim: Claim, story: Sequence[Claim]) -> frozenset[str]:
 _CALL_FOR = re.compile(
     r"\b(?:calls?|called|calling|urg\w+|demand\w*|asks?|asked)\b[^.;]{0,30}?\b(?:"
     r"investigation|probe|inquiry|accountability|restraint|answers)\b", re.IGNORECASE)
-# Evidence an outsider reports after a denial: it stands against the denial unless it clears
-# the accused ("found no evidence of a strike", "consistent with the army's account").
-_EVIDENCE = re.compile(
-    r"\b(?:satellite|imagery|images|photos|geolocat\w+|craters?|fragments?|remnants?|shrapnel|"
-    r"forensic|autops\w+|post-mortem|ballistic|paraffin|residue|shell casings|footage|videos?|"
-    r"records|documents|lists?|death certificates|birth certificates?|identity cards|"
-    r"interviews?|interviewed|testimon\w+|witnesses|survivors|exhum\w+|mass graves?|"
-    r"bodies|verified|documented|identified|named)\b", re.IGNORECASE)
+# What clears the accused: "found no evidence of a strike", "consistent with the army's account".
 _EXONERATES = re.compile(
     r"\b(?:no|not|nothing|never|found\s+no)\b[^.;]{0,40}?\b(?:evidence|sign|signs|trace|"
     r"indication)\s+(?:of|that)\s+(?:an?\s+|the\s+|any\s+)?(?:[\w-]+\s+){0,2}?(?:strike|"
@@ -389,10 +383,18 @@ _EXONERATES = re.compile(
     r"|\b(?:corroborat\w+|consistent\s+with|supports?|backs?\s+up|confirms?|confirmed)\s+"
     r"(?:the\s+)?(?:[\w'’-]+\s+){0,3}?(?:account|version|statement)\b"
     r"|\bmisfir\w+", re.IGNORECASE)
+# Physical evidence and records, words both checks below share.
+_PHYSICAL = (r"satellite|imagery|images|geolocat\w+|craters?|fragments?|remnants?|forensic|"
+             r"autops\w+|post-mortem|ballistic|paraffin|residue|shell casings|footage|records")
 _PHYSICAL_EVIDENCE = re.compile(
-    r"\b(?:satellite|imagery|images|geolocat\w+|craters?|fragments?|remnants?|forensic|"
-    r"autops\w+|post-mortem|ballistic|paraffin|residue|shell casings|footage|records|"
-    r"munitions?\s+experts?|videos?\s+(?:show|verified|analysed))\b",
+    r"\b(?:" + _PHYSICAL + r"|munitions?\s+experts?|videos?\s+(?:show|verified|analysed))\b",
+    re.IGNORECASE)
+# Evidence an outsider reports after a denial: the physical kind, or testimony, documents and
+# bodies. It stands against the denial unless it clears the accused (`_EXONERATES`).
+_EVIDENCE = re.compile(
+    r"\b(?:" + _PHYSICAL + r"|photos|shrapnel|videos?|documents|lists?|death certificates|"
+    r"birth certificates?|identity cards|interviews?|interviewed|testimon\w+|witnesses|"
+    r"survivors|exhum\w+|mass graves?|bodies|verified|documented|identified|named)\b",
     re.IGNORECASE)
 _BY_STATE_FORCES = re.compile(
     r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+)?(?:soldiers|troops|army|military|security forces|"

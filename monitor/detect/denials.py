@@ -108,11 +108,10 @@ def is_own_losses(denial: Claim, answered: Claim) -> bool:
         return False
     denier = parties.speaker_side(denial)
     kind = actor_kind(denier)
+    state_dead = any((f.who.lower().split() or [""])[-1] in _STATE_DEAD for f in dead)
     if denier == parties.UNNAMED_STATE or kind == "state":
-        return any(f.who.lower().split()[-1:] and f.who.lower().split()[-1] in _STATE_DEAD
-                   for f in dead)
-    return kind == "armed_group" and not any(
-        f.who.lower().split()[-1:] and f.who.lower().split()[-1] in _STATE_DEAD for f in dead)
+        return state_dead
+    return kind == "armed_group" and not state_dead
 
 
 _STATE_DEAD = frozenset("soldier soldiers troop troops servicemen personnel officers policemen "

@@ -48,6 +48,7 @@ import json
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -146,8 +147,17 @@ def is_country(name: str) -> bool:
 def mentioned_actors(text: str, countries: bool = False) -> tuple[str, ...]:
     """Every known actor named in a text, in order of first mention; bare country names
     ("Russian Federation is trying ...") count only with `countries`."""
-    tokens = _normal_tokens(text)
-    found: list[str] = []
+    return tuple(dict.fromkeys(actor for actor, _ in _mentions(_normal_tokens(text), countries)))
+
+
+def named_actor_words(text: str) -> frozenset[str]:
+    """The lower-case words of every actor name found in a text ("rapid", "support",
+    "forces" in "... the Rapid Support Forces said"): words that belong to a party here."""
+    return frozenset(word for _, span in _mentions(_normal_tokens(text)) for word, _ in span)
+
+
+def _mentions(tokens: Spans, countries: bool = False) -> Iterator[tuple[str, Spans]]:
+    """(actor, its tokens) for each actor name in the tokens, left to right, longest first."""
     start = 0
     while start < len(tokens):
         hit = _match_at(tokens, start, table(), countries)
@@ -155,28 +165,9 @@ def mentioned_actors(text: str, countries: bool = False) -> tuple[str, ...]:
             start += 1
             continue
         actor, length = hit
-        if actor and actor not in found:
-            found.append(actor)
-        start += length
-    return tuple(found)
-
-
-def named_actor_words(text: str) -> frozenset[str]:
-    """The lower-case words of every actor name found in a text ("rapid", "support",
-    "forces" in "... the Rapid Support Forces said"): words that belong to a party here."""
-    tokens = _normal_tokens(text)
-    words: set[str] = set()
-    start = 0
-    while start < len(tokens):
-        hit = _match_at(tokens, start, table())
-        if hit is None:
-            start += 1
-            continue
-        actor, length = hit
         if actor:
-            words.update(t for t, _ in tokens[start:start + length])
+            yield actor, tokens[start:start + length]
         start += length
-    return frozenset(words)
 
 
 @lru_cache(maxsize=1)
