@@ -202,7 +202,8 @@ def _answers_allegation(denial: Claim, other: Claim, story: Sequence[Claim],
     if not any(parties.is_known(a) for a in accused):  # "the separatists", "a drone strike"
         if denier in parties.blamed_sides(other, [*story, denial]) or (
                 parties.generic_heads(other.accused) & parties.generic_heads(
-                    f"{denial.speaker} {denial.speaker_org} {denial.speaker_actor}")):
+                    f"{denial.speaker} {denial.speaker_org} {denial.speaker_actor}")) or (
+                _state_answers_generic(denial, other, story)):
             return Match(other, MATCH_GENERIC, counter=counter)
     if parties.accused_sides(denial) & accused and not _accuser(denial, other):
         return Match(other, MATCH_ON_BEHALF, counter=counter)
@@ -214,6 +215,18 @@ def _answers_allegation(denial: Claim, other: Claim, story: Sequence[Claim],
         if named & accused and parties.speaker_side(other) not in named:
             return Match(other, MATCH_NAMED, counter=counter)
     return None
+
+
+def _state_answers_generic(denial: Claim, other: Claim, story: Sequence[Claim]) -> bool:
+    """"Police fire killed 11" in a story with two states (Haiti and the Kenyan-led mission):
+    a state of the story denying answers the charge against state forces named generically,
+    unless the allegation is its own."""
+    denier = parties.speaker_side(denial)
+    if not denier or denier == parties.speaker_side(other) or not (
+            denier == parties.UNNAMED_STATE or actor_kind(denier) == "state"):
+        return False
+    words = set(re.findall(r"[a-z]+", other.accused.lower()))
+    return bool(words & parties.STATE_NOUNS) and denier in parties.state_sides([*story, denial])
 
 
 def stance_confidence(claim: Claim) -> float:

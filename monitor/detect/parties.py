@@ -58,7 +58,8 @@ _NOT_FINDING = re.compile(r"\b(not|no|never|unable to|could not|cannot)\b[^.]{0,
 STATE_NOUNS = frozenset("""soldier soldiers troops army military forces force air jet jets
     warplane warplanes aircraft helicopter helicopters police security government regime
     authorities artillery navy marines drone drones strike strikes airstrike airstrikes raid
-    operation bombing bombardment shelling shells missile missiles rocket rockets""".split())
+    operation bombing bombardment shelling shells missile missiles rocket rockets officer
+    officers policemen gendarmes gendarmerie servicemen personnel""".split())
 # ... or an armed group ("the separatists", "rebels"), matched on the head word's stem.
 _INVESTIGATOR = re.compile(
     r"\b(prosecutors?|attorney|court|tribunal|commission|inquiry|investigators?|monitors?|"
@@ -73,6 +74,10 @@ _STATE_FORCES = frozenset("army military soldiers troops government".split())
 ARMED_NOUNS = frozenset("""jihadist jihadists militant militants insurgent insurgents rebel
     rebels gunman gunmen fighter fighters terrorist terrorists bandit bandits militia militias
     extremist extremists islamist islamists""".split())
+# A denial blaming an armed group by a common noun ("the fires were lit by the separatists
+# themselves") blames the story's only armed group; "fighters" and "gunmen" are anyone's.
+_BLAMED_GROUP = ARMED_NOUNS - {"fighter", "fighters", "gunman", "gunmen"} | frozenset(
+    "separatist separatists secessionist secessionists".split())
 _SPLIT = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\balong with\b|\ballied\b", re.I)
 
 
@@ -354,6 +359,9 @@ def counter_targets(claim: Claim, earlier: Sequence[Claim]) -> frozenset[str]:
     states = state_sides(earlier) - {own}
     if words & _STATE_FORCES and len(states) == 1:
         blamed |= states
+    groups = armed_groups(earlier) - {own}
+    if words & _BLAMED_GROUP and len(groups) == 1:  # "lit by the separatists themselves"
+        blamed |= groups
     return frozenset(blamed - defended_sides(claim) - {""})
 
 

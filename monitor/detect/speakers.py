@@ -17,6 +17,7 @@ its speaker). Other claims come back unchanged. Pure functions; no I/O.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -32,17 +33,21 @@ ROLE_WORDS = frozenset("""spokesman spokeswoman spokesperson spokespeople spokes
     commanders leadership headquarters communique press information party organisation
     organization defence defense interior foreign communication communications of for he she
     it they we his her its their our the a an this that said new division brigade battalion
-    regiment corps general staff chief chiefs and""".split())
+    regiment corps general staff chief chiefs and minister ministers prime president presidency
+    presidential premier cabinet junta transitional federal high police gendarmerie
+    navy naval infantry marines communique release th st nd rd""".split())
 # Role words that name an organ of a state: with no party quoted nearby, such a speaker is
 # the story's only state ("the defence ministry" in a story whose one state is Cameroon).
 STATE_ORGANS = frozenset("""ministry military army air force forces armed defence defense
     interior foreign government police security division brigade battalion regiment
-    corps staff""".split())
+    corps staff minister prime president presidency presidential premier cabinet junta
+    transitional gendarmerie navy naval infantry""".split())
 
 
 def is_role(name: str) -> bool:
-    """True for a speaker named only by a role: "The spokesman", "the military's statement"."""
-    words = [w for w in re.findall(r"[a-z]+", name.lower()) if len(w) > 1]
+    """True for a speaker named only by a role: "The spokesman", "the military's statement",
+    "the 6th Infantry Division", "the government spokesman and communication minister"."""
+    words = [w for w in re.findall(r"[a-z]+", _plain(name)) if len(w) > 1]
     return bool(words) and set(words) <= ROLE_WORDS
 
 
@@ -72,8 +77,14 @@ def resolve_state_organs(claims: Sequence[Claim], story: Sequence[Claim]) -> lis
 
 def _state_organ(claim: Claim) -> bool:
     name = claim.speaker or claim.speaker_org or claim.speaker_actor
-    words = set(re.findall(r"[a-z]+", name.lower()))
+    words = set(re.findall(r"[a-z]+", _plain(name)))
     return _needs_context(claim) and bool(words & STATE_ORGANS)
+
+
+def _plain(name: str) -> str:
+    """Lower case without accents: "Communiqué" -> "communique"."""
+    decomposed = unicodedata.normalize("NFKD", name.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _role_named(claim: Claim) -> bool:
