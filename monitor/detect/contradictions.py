@@ -38,10 +38,12 @@ from functools import lru_cache
 from monitor.detect import figures, parties, speakers
 from monitor.detect.denials import (
     JUSTIFYING,
+    battle_claims,
     find_denials,
     is_armed_dispute,
     is_counter_allegation,
     is_justification,
+    match,
 )
 from monitor.nlp.actors import actor_kind
 from monitor.records import Alert, Casualties, Claim
@@ -56,6 +58,7 @@ FINDING_SIMILAR_MIN = 0.45  # an outsider's finding this close to a denial, whic
 FINDING_AGAINST_MIN = 0.5  # ... pair-stance model reads as against it, answers it ...
 SIMILAR_FINDING_SCORE = 0.6  # ... even when it does not name the denying party
 EVIDENCE_SCORE = 0.65  # an outsider's records, imagery or autopsy after the denial
+REJECTION_SCORE = 0.6  # a party rejecting another's account of a fight (`by_rejection`)
 CORROBORATE_MIN = 0.6  # an outsider's finding this close to an allegation the denial rejected
 
 _NEGATION = re.compile(
@@ -108,6 +111,7 @@ def contradicts(claim: Claim, other: Claim, story: Sequence[Claim],
         Hit(other, by_negation(claim, other, signal, story), "negation"),
         Hit(other, by_finding(claim, other, story, signal, signals), "finding"),
         Hit(other, by_status(claim, other, story), "status"),
+        Hit(other, by_rejection(claim, other, story), "rejection"),
     ]
     best = max(candidates, key=lambda h: h.score)
     return best if best.score > 0 else None
@@ -297,6 +301,23 @@ def by_status(claim: Claim, version: Claim, story: Sequence[Claim]) -> float:
     return STATUS_SCORE
 
 
+def by_rejection(claim: Claim, other: Claim, story: Sequence[Claim]) -> float:
+    """A party rejecting another's battle claim ("no Rwandan soldier was killed" against
+    "Islamic State claims 22 soldiers killed"; "no launcher was destroyed" against "jets
+    destroyed a missile site"): no denial of a wrong (`denials.battle_claims`), but two
+    accounts of one fight that cannot both be true."""
+    if not parties.is_denial(claim) or not parties.is_known(parties.speaker_side(claim)):
+        return 0.0
+    if other.article_id not in _battle_claims(claim, tuple(story)):
+        return 0.0
+    return REJECTION_SCORE if match(claim, other, story) is not None else 0.0
+
+
+@lru_cache(maxsize=4096)  # asked again for every earlier claim of the story
+def _battle_claims(claim: Claim, story: tuple[Claim, ...]) -> frozenset[str]:
+    return battle_claims(claim, story)
+
+
 def _killed(claim: Claim, broad: str) -> bool:
     """The claim counts dead of this broad group (civilians, combatants)."""
     return any(figures.group(f.who)[0] == broad and f.outcome == "killed" and (f.min or 0) > 0
@@ -415,6 +436,7 @@ def reason(claim: Claim, best: Hit, count: int) -> str:
         "negation": "says the opposite of",
         "finding": "reports findings that contradict",
         "status": "reports civilians or no military target, against",
+        "rejection": "rejects the battle account of",
     }[best.why]
     text = f"{who} {what} {old_who}'s {old.stance or 'claim'}: {_quote(claim)} vs {_quote(old)}"
     if count > 1:

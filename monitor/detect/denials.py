@@ -70,8 +70,9 @@ def find_denials(claim: Claim, earlier: Sequence[Claim], story_id: str = "") -> 
                    if m is not None and m.claim.stance == "allegation"]
     else:
         return []
+    disputed = battle_claims(claim, earlier)
     matches = [m for m in matches if is_armed_dispute(m.claim, earlier)
-               and not is_own_losses(claim, m.claim)]
+               and not is_own_losses(claim, m.claim) and m.claim.article_id not in disputed]
     if not parties.speaking_for(claim) and not claim.speaker.strip():
         return []  # a denial nobody said is nothing a desk can act on
     if not matches:
@@ -112,6 +113,53 @@ def is_own_losses(denial: Claim, answered: Claim) -> bool:
     if denier == parties.UNNAMED_STATE or kind == "state":
         return state_dead
     return kind == "armed_group" and not state_dead
+
+
+def battle_claims(denial: Claim, story: Sequence[Claim]) -> frozenset[str]:
+    """The articles of `story` whose claims the denier may reject without denying any wrong,
+    telling of no harm to civilians: a count of its own dead (`is_own_losses`, in any
+    sentence of the article), or another party's account of its own operation ("jets destroyed a missile production
+    site", "the army repelled an attack by FACT rebels", "claims drone strike on Ain
+    al-Asad"). Rejecting those disputes a battle claim, a contradiction at most. A
+    counter-claim (the accused blaming the denier back) is never one."""
+    by_article: dict[str, list[Claim]] = {}
+    for c in story:
+        by_article.setdefault(c.article_id, []).append(c)
+    denier = parties.speaker_side(denial)
+    found = set()
+    for article, claims in by_article.items():
+        text = " ".join(c.text for c in claims)
+        if _PROTECTED.search(text) or any(parties.blames_back(c, story) for c in claims):
+            continue
+        speakers = {parties.speaker_side(c) for c in claims} - {denier, ""}
+        if any(is_own_losses(denial, c) for c in claims) or (
+                any(parties.is_known(s) for s in speakers) and _OWN_OPERATION.search(text)):
+            found.add(article)
+    return frozenset(found)
+
+
+# A party's account of its own operation: "claims drone strike", "repelled", "destroyed a
+# missile production site" (not "its units took retaliatory measures": a victim says that).
+_OWN_OPERATION = re.compile(
+    r"\bclaim(?:s|ed)?\s+(?:responsibility\b|(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}?"
+    r"(?:strikes?|attacks?|assault|ambush|raid|operation)\b|(?:to\s+have\s+)?"
+    r"(?:killed|destroyed|downed|hit)\b)"
+    r"|\b(?:repelled|repulsed|foiled|thwarted|intercepted|shot\s+down|downed)\b"
+    r"|\b(?:destroyed|neutrali[sz]ed|eliminated|captured|seized)\s+(?:\w+\s+){0,3}?"
+    r"(?:terrorists?|militants?|rebels?|insurgents?|fighters|jihadists?|assailants|attackers|"
+    r"bases?|positions?|sites?|depots?|launchers?|headquarters|posts?|tanks?|vehicles|"
+    r"equipment|radars?)\b", re.IGNORECASE)
+# Harm to people a war must spare, or to their places: such a claim is an allegation.
+_PROTECTED = re.compile(
+    r"\b(?:civilians?|residents?|villagers?|children|child|boys?|girls?|women|woman|"
+    r"famil(?:y|ies)|homes?|houses?|hospitals?|clinics?|schools?|markets?|mosques?|churche?s?|"
+    r"camps?|displaced|refugees?|shelters?|worshipp?ers|farmers|fishermen|miners|herders|"
+    r"traders|students|medics|doctors|nurses|patients|journalists|aid|humanitarian|"
+    r"apartments?|residential|neighbou?rhoods?|massacre\w*|execut\w+|summar\w+|tortur\w*|"
+    r"rap(?:e|ed)|abduct\w*|detainees?|prisoners?|loot\w*|torch\w*|chemical|chlorine|sarin|"
+    r"cluster|indiscriminate\w*|war\s+crimes?|wedding|funeral|bus(?:es)?|passengers|pilgrims|"
+    r"tents?|ambulances?|unarmed|innocent|migrants|crowd|shoppers|vendors|teachers|mourners|"
+    r"people|villages?|town)\b", re.IGNORECASE)
 
 
 _STATE_DEAD = frozenset("soldier soldiers troop troops servicemen personnel officers policemen "
