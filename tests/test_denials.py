@@ -506,3 +506,77 @@ def test_a_disputed_toll_of_an_industrial_blast_raises_nothing() -> None:
 
     assert find_denials(company, [union]) == []
     assert find_contradictions(official, [union, company]) == []
+
+
+def test_a_speaker_named_only_as_a_government_organ_is_the_storys_state() -> None:
+    from monitor.detect.speakers import is_role, resolve_state_organs
+
+    for name in ("The government spokesman and communication minister", "Police high command",
+                 "The communiqué", "the 6th Infantry Division", "The transitional government",
+                 "Prime minister's office"):
+        assert is_role(name), name
+    assert not is_role("The National Human Rights Defence Network")
+    hrw = claim("h1", "a1", "allegation", "Soldiers and VDP militiamen killed 41 villagers.",
+                speaker="Human Rights Watch", speaker_actor="Human Rights Watch",
+                accused="soldiers", accused_actor="Burkina Faso (government)")
+    minister = claim("m1", "a2", "denial", "The minister called the report baseless.",
+                     speaker="The communication minister",
+                     speaker_actor="Communication Minister", hours=3)
+    [resolved] = resolve_state_organs([minister], [hrw])
+    assert resolved.speaker_actor == "Burkina Faso (government)"
+    [alert] = find_denials(resolved, [hrw])
+    assert alert.answers == ("h1",)
+
+
+def test_a_state_of_a_two_state_story_answers_a_charge_against_forces_named_generically(
+) -> None:
+    joint = claim("p1", "a1", "allegation", "A joint operation by the Haitian National Police "
+                  "and the Kenyan-led mission killed 30 gang members, a police spokesman said.",
+                  speaker="police spokesman", speaker_actor="Police Spokesman",
+                  accused="Haitian National Police and the Kenyan-led mission",
+                  accused_actor="Haiti")
+    kenya = claim("k1", "a1", "other", "Kenya leads the mission.", speaker_actor="Kenya",
+                  accused_actor="Kenya", index=2)
+    network = claim("r1", "a2", "allegation", "At least 11 residents were killed by police "
+                    "gunfire, the rights network said.", speaker="rights network",
+                    speaker_actor="Rights Network", accused="police fire", hours=2)
+    police = claim("d1", "a3", "denial", "The Haitian National Police called the report "
+                   "fabricated.", speaker="The Haitian National Police", speaker_actor="Haiti",
+                   hours=5)
+    [alert] = find_denials(police, [joint, kenya, network])
+    assert "r1" in alert.answers
+    witness = claim("w1", "a4", "denial", "Residents said the report was false.",
+                    speaker="residents", speaker_actor="Residents", hours=6)
+    assert find_denials(witness, [joint, kenya, network]) == []  # no state: no answer
+
+
+def test_a_denial_blaming_the_separatists_blames_the_storys_only_armed_group() -> None:
+    residents = claim("r1", "a1", "allegation", "Residents said soldiers torched 40 homes.",
+                      speaker="residents", speaker_actor="Residents", accused="soldiers")
+    army = claim("a1", "a2", "denial", "He denied that soldiers burned any house, saying the "
+                 "fires were lit by the separatists themselves.", speaker="The army spokesman",
+                 speaker_actor="Cameroon (government)", flags=["counter_accusation"], hours=2)
+    commander = claim("s1", "a3", "denial", "A separatist commander said his fighters never "
+                      "set fire to homes and called the army's claim a lie.",
+                      speaker="A separatist commander", speaker_actor="Ambazonian separatists",
+                      hours=5)
+    [alert] = find_denials(commander, [residents, army])
+    assert alert.answers == ("a1",)
+
+
+def test_rejecting_a_partys_account_of_its_own_operation_is_a_contradiction_not_a_denial(
+) -> None:
+    from monitor.detect.contradictions import find_contradictions
+
+    idf = claim("i1", "a1", "allegation", "IDF says jets destroyed an Iranian missile "
+                "production site near Shahroud.", speaker="IDF", speaker_actor="Israel",
+                accused="Iranian missile production site", accused_actor="Iran")
+    iran = claim("d1", "a2", "denial", "Iran's army said the Israeli claim was a lie and no "
+                 "launcher was destroyed.", speaker="Iran's army", speaker_actor="Iran",
+                 hours=3)
+    assert find_denials(iran, [idf]) == []
+    [alert] = find_contradictions(iran, [idf])
+    assert alert.answers == ("i1",) and "battle account" in alert.reason
+    strike = replace(idf, id="i2", text="Israeli jets destroyed a residential building near "
+                     "Shahroud, killing a family of five.")
+    assert [a.answers for a in find_denials(iran, [strike])] == [("i2",)]

@@ -145,7 +145,7 @@ _OWN_OPERATION = re.compile(
     r"(?:strikes?|attacks?|assault|ambush|raid|operation)\b|(?:to\s+have\s+)?"
     r"(?:killed|destroyed|downed|hit)\b)"
     r"|\b(?:repelled|repulsed|foiled|thwarted|intercepted|shot\s+down|downed)\b"
-    r"|\b(?:destroyed|neutrali[sz]ed|eliminated|captured|seized)\s+(?:\w+\s+){0,3}?"
+    r"|\b(?:destroyed|neutrali[sz]ed|eliminated|captured|seized)\s+(?:\w+\s+){0,4}?"
     r"(?:terrorists?|militants?|rebels?|insurgents?|fighters|jihadists?|assailants|attackers|"
     r"bases?|positions?|sites?|depots?|launchers?|headquarters|posts?|tanks?|vehicles|"
     r"equipment|radars?)\b", re.IGNORECASE)
