@@ -580,3 +580,20 @@ def test_rejecting_a_partys_account_of_its_own_operation_is_a_contradiction_not_
     strike = replace(idf, id="i2", text="Israeli jets destroyed a residential building near "
                      "Shahroud, killing a family of five.")
     assert [a.answers for a in find_denials(iran, [strike])] == [("i2",)]
+
+
+def test_a_party_the_actor_table_does_not_know_answers_a_charge_naming_it() -> None:
+    from monitor.detect.denials import same_name
+
+    assert same_name("Azande Ani Kpi Gbe", "Fighters of the Azande Ani Kpi Gbe militia")
+    assert same_name("AAKG", "Fighters of the Azande Ani Kpi Gbe militia")
+    assert not same_name("Witnesses", "Fighters of the Azande Ani Kpi Gbe militia")
+    assert not same_name("Zande Youth Union", "Fighters of the Azande Ani Kpi Gbe militia")
+    leaders = claim("l1", "a1", "allegation", "Fighters of the Azande Ani Kpi Gbe militia "
+                    "attacked a site sheltering displaced families, killing 11 people.",
+                    speaker="community leaders", speaker_actor="Community Leaders",
+                    accused="Fighters of the Azande Ani Kpi Gbe militia")
+    militia = claim("d1", "a2", "denial", "AAKG called the accusations lies.", speaker="AAKG",
+                    speaker_actor="AAKG", hours=4)
+    [alert] = find_denials(militia, [leaders])
+    assert alert.answers == ("l1",)

@@ -22,6 +22,10 @@ The accused's own account of the act as a hit on fighters or a military target (
 three PKK terrorists") is a justification, and answers the charge like a counter-allegation.
 An allegation that names no accused but names the denier's side in passing ("beatings in
 Russian detention") is answered by that side, more weakly (`MATCH_NAMED_ONLY`).
+A party the actor table does not know answers a charge naming it ("AAKG" for "fighters of
+the Azande Ani Kpi Gbe militia"). Rejecting another party's battle claim (its account of
+its own operation, or a count of the denier's own dead, telling of no civilian harm) denies
+no wrong: it is a contradiction (`battle_claims`, `contradictions.by_rejection`).
 Only claims about war are answered (an armed group blamed, or violence told): an electoral
 commission denying rigging is no alert. A denial nobody is quoted saying raises nothing.
 A party never denies its own claim, and admissions are never alerts. Pure: no I/O.
@@ -118,15 +122,16 @@ def is_own_losses(denial: Claim, answered: Claim) -> bool:
 def battle_claims(denial: Claim, story: Sequence[Claim]) -> frozenset[str]:
     """The articles of `story` whose claims the denier may reject without denying any wrong,
     telling of no harm to civilians: a count of its own dead (`is_own_losses`, in any
-    sentence of the article), or another party's account of its own operation ("jets destroyed a missile production
-    site", "the army repelled an attack by FACT rebels", "claims drone strike on Ain
-    al-Asad"). Rejecting those disputes a battle claim, a contradiction at most. A
-    counter-claim (the accused blaming the denier back) is never one."""
+    sentence of the article), or another party's account of its own operation ("jets
+    destroyed a missile production site", "the army repelled an attack by FACT rebels",
+    "claims drone strike on Ain al-Asad"). Rejecting those disputes a battle claim, a
+    contradiction at most. A counter-claim (the accused blaming the denier back) is never
+    one."""
     by_article: dict[str, list[Claim]] = {}
     for c in story:
         by_article.setdefault(c.article_id, []).append(c)
     denier = parties.speaker_side(denial)
-    found = set()
+    found: set[str] = set()
     for article, claims in by_article.items():
         text = " ".join(c.text for c in claims)
         if _PROTECTED.search(text) or any(parties.blames_back(c, story) for c in claims):
@@ -255,6 +260,9 @@ def _answers_allegation(denial: Claim, other: Claim, story: Sequence[Claim],
             return Match(other, MATCH_GENERIC, counter=counter)
     if parties.accused_sides(denial) & accused and not _accuser(denial, other):
         return Match(other, MATCH_ON_BEHALF, counter=counter)
+    if not parties.is_known(denier) and not _accuser(denial, other) and (
+            same_name(denier, other.accused)):  # "AAKG" for "fighters of the Azande Ani Kpi Gbe"
+        return Match(other, MATCH_GENERIC, counter=counter)
     if not other.accused and parties.is_known(denier) and not _accuser(denial, other) and (
             denier in parties.named_sides(other.text)):  # "beatings in Russian detention"
         return Match(other, MATCH_NAMED_ONLY, counter=counter)
@@ -275,6 +283,23 @@ def _state_answers_generic(denial: Claim, other: Claim, story: Sequence[Claim]) 
         return False
     words = set(re.findall(r"[a-z]+", other.accused.lower()))
     return bool(words & parties.STATE_NOUNS) and denier in parties.state_sides([*story, denial])
+
+
+def same_name(name: str, phrase: str) -> bool:
+    """A party the actor table does not know, named in the accused phrase: every word of a
+    name of two or more capitalised words ("Azande Ani Kpi Gbe" in "fighters of the Azande
+    Ani Kpi Gbe militia"), or an acronym of capitalised words in a row ("AAKG")."""
+    words = [w for w in re.findall(r"\b[A-Z][\w'-]*", name) if w not in _NAME_STOP]
+    found = [w for w in re.findall(r"\b[A-Z][\w'-]*", phrase) if w not in _NAME_STOP]
+    if len(words) >= 2:
+        return set(words) <= set(found)
+    if len(words) == 1 and len(words[0]) >= 3 and words[0].isupper():
+        initials = "".join(w[0] for w in found)
+        return words[0] in initials
+    return False
+
+
+_NAME_STOP = frozenset("The A An Of And For In On At".split())
 
 
 def stance_confidence(claim: Claim) -> float:
