@@ -513,7 +513,7 @@ def test_a_speaker_named_only_as_a_government_organ_is_the_storys_state() -> Non
 
     for name in ("The government spokesman and communication minister", "Police high command",
                  "The communiqué", "the 6th Infantry Division", "The transitional government",
-                 "Prime minister's office"):
+                 "Prime minister's office", "Defence and Security Forces in Niassa"):
         assert is_role(name), name
     assert not is_role("The National Human Rights Defence Network")
     hrw = claim("h1", "a1", "allegation", "Soldiers and VDP militiamen killed 41 villagers.",
@@ -524,6 +524,9 @@ def test_a_speaker_named_only_as_a_government_organ_is_the_storys_state() -> Non
                      speaker_actor="Communication Minister", hours=3)
     [resolved] = resolve_state_organs([minister], [hrw])
     assert resolved.speaker_actor == "Burkina Faso (government)"
+    named = replace(minister, speaker="Pingdwendé Gilbert Ouédraogo", speaker_org="Government",
+                    speaker_actor="Government")  # "Government spokesman <name> said"
+    assert resolve_state_organs([named], [hrw])[0].speaker_actor == "Burkina Faso (government)"
     [alert] = find_denials(resolved, [hrw])
     assert alert.answers == ("h1",)
 

@@ -47,8 +47,13 @@ STATE_ORGANS = frozenset("""ministry military army air force forces armed defenc
 def is_role(name: str) -> bool:
     """True for a speaker named only by a role: "The spokesman", "the military's statement",
     "the 6th Infantry Division", "the government spokesman and communication minister"."""
-    words = [w for w in re.findall(r"[a-z]+", _plain(name)) if len(w) > 1]
+    words = [w for w in re.findall(r"[a-z]+", _plain(_head(name))) if len(w) > 1]
     return bool(words) and set(words) <= ROLE_WORDS
+
+
+def _head(name: str) -> str:
+    """The name without a trailing place: "Defence and Security Forces in Niassa"."""
+    return re.split(r"\s+(?:in|for)\s+(?=[A-Z])", name, maxsplit=1)[0]
 
 
 def resolve_speakers(claims: Sequence[Claim]) -> list[Claim]:
@@ -76,9 +81,13 @@ def resolve_state_organs(claims: Sequence[Claim], story: Sequence[Claim]) -> lis
 
 
 def _state_organ(claim: Claim) -> bool:
-    name = claim.speaker or claim.speaker_org or claim.speaker_actor
-    words = set(re.findall(r"[a-z]+", _plain(name)))
-    return _needs_context(claim) and bool(words & STATE_ORGANS)
+    if not _needs_context(claim):
+        return False
+    for name in (claim.speaker, claim.speaker_org):  # "Government spokesman <name>": its org
+        if name and is_role(name) and set(re.findall(r"[a-z]+", _plain(_head(name)))) & (
+                STATE_ORGANS):
+            return True
+    return False
 
 
 def _plain(name: str) -> str:
