@@ -74,9 +74,11 @@ def find_denials(claim: Claim, earlier: Sequence[Claim], story_id: str = "") -> 
                    if m is not None and m.claim.stance == "allegation"]
     else:
         return []
-    disputed = battle_claims(claim, earlier)
     matches = [m for m in matches if is_armed_dispute(m.claim, earlier)
-               and not is_own_losses(claim, m.claim) and m.claim.article_id not in disputed]
+               and not is_own_losses(claim, m.claim)]
+    if matches:
+        disputed = battle_claims(claim, earlier)
+        matches = [m for m in matches if m.claim.article_id not in disputed]
     if not parties.speaking_for(claim) and not claim.speaker.strip():
         return []  # a denial nobody said is nothing a desk can act on
     if not matches:

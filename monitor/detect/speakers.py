@@ -83,7 +83,8 @@ def resolve_state_organs(claims: Sequence[Claim], story: Sequence[Claim]) -> lis
 def _state_organ(claim: Claim) -> bool:
     if not _needs_context(claim):
         return False
-    for name in (claim.speaker, claim.speaker_org):  # "Government spokesman <name>": its org
+    for name in (claim.speaker, claim.speaker_org, claim.speaker_actor):  # "Government
+        # spokesman <name> said": the name is no role, its organisation is
         if name and is_role(name) and set(re.findall(r"[a-z]+", _plain(_head(name)))) & (
                 STATE_ORGANS):
             return True
