@@ -87,7 +87,8 @@ def find_contradictions(claim: Claim, earlier: Sequence[Claim],
                         story_id: str = "") -> list[Alert]:
     """One `contradiction` alert if `claim` contradicts earlier claims, else []."""
     signals = signals or {}
-    hits = [h for e in earlier if (h := contradicts(claim, e, earlier, signals))]
+    battles = _rejected_battles(claim, earlier)
+    hits = [h for e in earlier if (h := contradicts(claim, e, earlier, signals, battles))]
     if not hits or not any(is_armed_dispute(c, earlier) for c in (claim, *earlier)):
         return []  # a plant blast's disputed toll is no war news, whatever the topic reader said
     best = max(hits, key=lambda h: h.score)
@@ -99,9 +100,11 @@ def find_contradictions(claim: Claim, earlier: Sequence[Claim],
 
 
 def contradicts(claim: Claim, other: Claim, story: Sequence[Claim],
-                signals: Mapping[str, PairSignal] | None = None) -> Hit | None:
+                signals: Mapping[str, PairSignal] | None = None,
+                battles: frozenset[str] | None = None) -> Hit | None:
     """The strongest way `claim` contradicts `other`, or None. `signals`: the model readings
-    of `claim` against each earlier claim, by the earlier claim's id."""
+    of `claim` against each earlier claim, by the earlier claim's id; `battles`: the
+    articles whose battle claims `claim` rejects, when the caller has them."""
     if other.article_id == claim.article_id or _same_source(claim, other):
         return None
     signals = signals or {}
@@ -111,7 +114,7 @@ def contradicts(claim: Claim, other: Claim, story: Sequence[Claim],
         Hit(other, by_negation(claim, other, signal, story), "negation"),
         Hit(other, by_finding(claim, other, story, signal, signals), "finding"),
         Hit(other, by_status(claim, other, story), "status"),
-        Hit(other, by_rejection(claim, other, story), "rejection"),
+        Hit(other, by_rejection(claim, other, story, battles), "rejection"),
     ]
     best = max(candidates, key=lambda h: h.score)
     return best if best.score > 0 else None
@@ -301,20 +304,23 @@ def by_status(claim: Claim, version: Claim, story: Sequence[Claim]) -> float:
     return STATUS_SCORE
 
 
-def by_rejection(claim: Claim, other: Claim, story: Sequence[Claim]) -> float:
+def by_rejection(claim: Claim, other: Claim, story: Sequence[Claim],
+                 battles: frozenset[str] | None = None) -> float:
     """A party rejecting another's battle claim ("no Rwandan soldier was killed" against
     "Islamic State claims 22 soldiers killed"; "no launcher was destroyed" against "jets
     destroyed a missile site"): no denial of a wrong (`denials.battle_claims`), but two
     accounts of one fight that cannot both be true."""
-    if not parties.is_denial(claim) or not parties.is_known(parties.speaker_side(claim)):
-        return 0.0
-    if other.article_id not in _battle_claims(claim, tuple(story)):
+    if battles is None:
+        battles = _rejected_battles(claim, story)
+    if other.article_id not in battles:
         return 0.0
     return REJECTION_SCORE if match(claim, other, story) is not None else 0.0
 
 
-@lru_cache(maxsize=4096)  # asked again for every earlier claim of the story
-def _battle_claims(claim: Claim, story: tuple[Claim, ...]) -> frozenset[str]:
+def _rejected_battles(claim: Claim, story: Sequence[Claim]) -> frozenset[str]:
+    """`denials.battle_claims` for a known party's denial; nothing for any other claim."""
+    if not parties.is_denial(claim) or not parties.is_known(parties.speaker_side(claim)):
+        return frozenset()
     return battle_claims(claim, story)
 
 

@@ -359,9 +359,10 @@ def counter_targets(claim: Claim, earlier: Sequence[Claim]) -> frozenset[str]:
     states = state_sides(earlier) - {own}
     if words & _STATE_FORCES and len(states) == 1:
         blamed |= states
-    groups = armed_groups(earlier) - {own}
-    if words & _BLAMED_GROUP and len(groups) == 1:  # "lit by the separatists themselves"
-        blamed |= groups
+    if words & _BLAMED_GROUP:  # "lit by the separatists themselves"
+        groups = armed_groups(earlier) - {own}
+        if len(groups) == 1:
+            blamed |= groups
     return frozenset(blamed - defended_sides(claim) - {""})
 
 

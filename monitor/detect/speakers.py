@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from monitor.detect.parties import is_known, speaker_actor, story_state
 from monitor.records import Claim
@@ -44,6 +45,7 @@ STATE_ORGANS = frozenset("""ministry military army air force forces armed defenc
     transitional gendarmerie navy naval infantry""".split())
 
 
+@lru_cache(maxsize=8192)  # asked for every claim of every article a story loads
 def is_role(name: str) -> bool:
     """True for a speaker named only by a role: "The spokesman", "the military's statement",
     "the 6th Infantry Division", "the government spokesman and communication minister"."""
