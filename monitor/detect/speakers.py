@@ -49,8 +49,13 @@ STATE_ORGANS = frozenset("""ministry military army air force forces armed defenc
 def is_role(name: str) -> bool:
     """True for a speaker named only by a role: "The spokesman", "the military's statement",
     "the 6th Infantry Division", "the government spokesman and communication minister"."""
-    words = [w for w in re.findall(r"[a-z]+", _plain(_head(name))) if len(w) > 1]
-    return bool(words) and set(words) <= ROLE_WORDS
+    words = _words(name)
+    return bool(words) and words <= ROLE_WORDS
+
+
+def _words(name: str) -> frozenset[str]:
+    """The lower-case, accent-free words of a name without its trailing place."""
+    return frozenset(w for w in re.findall(r"[a-z]+", _plain(_head(name))) if len(w) > 1)
 
 
 def _head(name: str) -> str:
@@ -87,8 +92,7 @@ def _state_organ(claim: Claim) -> bool:
         return False
     for name in (claim.speaker, claim.speaker_org, claim.speaker_actor):  # "Government
         # spokesman <name> said": the name is no role, its organisation is
-        if name and is_role(name) and set(re.findall(r"[a-z]+", _plain(_head(name)))) & (
-                STATE_ORGANS):
+        if name and is_role(name) and _words(name) & STATE_ORGANS:
             return True
     return False
 
