@@ -38,8 +38,8 @@ from functools import lru_cache
 from monitor.detect import figures, parties, speakers
 from monitor.detect.denials import (
     JUSTIFYING,
+    answers,
     battle_claims,
-    find_denials,
     is_armed_dispute,
     is_counter_allegation,
     is_justification,
@@ -361,7 +361,7 @@ _MILITARY_VERSION = re.compile(
 
 
 def answered_claims(denial: Claim, story: Sequence[Claim]) -> frozenset[str]:
-    """The ids of the earlier claims the denial rejects (by `find_denials`); empty when it
+    """The ids of the earlier claims the denial rejects (by `denials.answers`); empty when it
     rejects none: only a denial that answers something is a version new facts contradict."""
     before = tuple(_told_before(denial, story))
     return _answered(denial, before)
@@ -370,7 +370,7 @@ def answered_claims(denial: Claim, story: Sequence[Claim]) -> frozenset[str]:
 @lru_cache(maxsize=1024)
 def _answered(denial: Claim, before: tuple[Claim, ...]) -> frozenset[str]:
     """`answered_claims`, remembered: every new claim of an article asks it again."""
-    return frozenset(c for alert in find_denials(denial, before) for c in alert.answers)
+    return frozenset(m.claim.id for m in answers(denial, before, versions=True))
 
 
 def _defended(denial: Claim, story: Sequence[Claim]) -> frozenset[str]:

@@ -14,12 +14,12 @@ A new claim is a denial of an earlier claim when
   denier is the party it blames: A rejecting "it was A's own rocket";
 - or the denial names whose claim it rejects ("rejected Moscow's claim that ...", "the
   Houthi claim", "claims by Syrian authorities") and the earlier claim is that party's.
-An accused party's counter-accusation read as an allegation ("the IDF said its aircraft
-struck a rocket cell and accused Gaza authorities of inflating figures") answers the
-allegations against it too, with less weight (`MATCH_COUNTER_ALLEGATION`): the accused
-blaming someone else is its denial, whatever the words.
 The accused's own account of the act as a hit on fighters or a military target ("neutralised
-three PKK terrorists") is a justification, and answers the charge like a counter-allegation.
+three PKK terrorists") is a justification, and answers the charge with less weight
+(`MATCH_JUSTIFICATION`). The accused accusing someone else in no denying words is no denial:
+in a border clash each side accusing the other is two allegations, and a counter-accusation
+taken for the denial made the real denial that followed look like its re-report
+(`is_counter_allegation` is the accused's version, which findings may contradict).
 An allegation that names no accused but names the denier's side in passing ("beatings in
 Russian detention") is answered by that side, more weakly (`MATCH_NAMED_ONLY`).
 A party the actor table does not know answers a charge naming it ("AAKG" for "fighters of
@@ -50,7 +50,7 @@ MATCH_COUNTER = 0.9  # the denier is the party a counter-claim blames
 MATCH_NAMED = 0.8  # an unknown speaker's denial names the accused party as not guilty
 MATCH_GENERIC = 0.75  # the allegation names the accused generically ("soldiers")
 MATCH_OWNER = 0.9  # the denial names whose claim it rejects ("Moscow's claim that ...")
-MATCH_COUNTER_ALLEGATION = 0.7  # the accused blames someone else, in no denying words
+MATCH_JUSTIFICATION = 0.7  # the accused calls its act a hit on fighters, in no denying words
 MATCH_NAMED_ONLY = 0.7  # an allegation with no accused names the denier's side in passing
 ANSWERABLE = frozenset({"allegation", "denial"})
 
@@ -64,12 +64,28 @@ class Match:
 
 def find_denials(claim: Claim, earlier: Sequence[Claim], story_id: str = "") -> list[Alert]:
     """One `denial` alert if `claim` rejects earlier allegations or counter-claims, else []."""
+    matches = answers(claim, earlier)
+    if not matches:
+        return []
+    strength = max(m.strength for m in matches)
+    return [Alert(
+        id=short_id("al", claim.id, KIND), kind=KIND, claim_id=claim.id, story_id=story_id,
+        answers=tuple(m.claim.id for m in matches), reason=reason(claim, matches),
+        score=round((stance_confidence(claim) + strength) / 2, 4),
+        extra={"counter": any(m.counter for m in matches)},
+    )]
+
+
+def answers(claim: Claim, earlier: Sequence[Claim], versions: bool = False) -> list[Match]:
+    """The earlier claims `claim` rejects as a denial (or a justification). `versions`: also
+    those a counter-allegation answers, the accused's version of events that findings may
+    contradict, though no denial alert."""
     owners = parties.claim_owners(claim.text, earlier)
     if parties.is_denial(claim) and not _finding_by_outsider(claim, earlier):
         matches = [m for m in (match(claim, e, earlier, owners) for e in earlier)
                    if m is not None]
-    elif is_counter_allegation(claim, earlier) or is_justification(claim, earlier):
-        matches = [Match(m.claim, min(m.strength, MATCH_COUNTER_ALLEGATION), m.counter)
+    elif is_justification(claim, earlier) or versions and is_counter_allegation(claim, earlier):
+        matches = [Match(m.claim, min(m.strength, MATCH_JUSTIFICATION), m.counter)
                    for m in (match(claim, e, earlier, owners) for e in earlier)
                    if m is not None and m.claim.stance == "allegation"]
     else:
@@ -81,15 +97,7 @@ def find_denials(claim: Claim, earlier: Sequence[Claim], story_id: str = "") -> 
         matches = [m for m in matches if m.claim.article_id not in disputed]
     if not parties.speaking_for(claim) and not claim.speaker.strip():
         return []  # a denial nobody said is nothing a desk can act on
-    if not matches:
-        return []
-    strength = max(m.strength for m in matches)
-    return [Alert(
-        id=short_id("al", claim.id, KIND), kind=KIND, claim_id=claim.id, story_id=story_id,
-        answers=tuple(m.claim.id for m in matches), reason=reason(claim, matches),
-        score=round((stance_confidence(claim) + strength) / 2, 4),
-        extra={"counter": any(m.counter for m in matches)},
-    )]
+    return matches
 
 
 def is_counter_allegation(claim: Claim, story: Sequence[Claim]) -> bool:
@@ -277,14 +285,24 @@ def _answers_allegation(denial: Claim, other: Claim, story: Sequence[Claim],
 
 def _state_answers_generic(denial: Claim, other: Claim, story: Sequence[Claim]) -> bool:
     """"Police fire killed 11" in a story with two states (Haiti and the Kenyan-led mission):
-    a state of the story denying answers the charge against state forces named generically,
-    unless the allegation is its own."""
+    a state of the story denying answers the charge against state forces named generically
+    (in an allegation naming no accused, by its words: "men in government uniform"), unless
+    the allegation is its own."""
     denier = parties.speaker_side(denial)
     if not denier or denier == parties.speaker_side(other) or not (
             denier == parties.UNNAMED_STATE or actor_kind(denier) == "state"):
         return False
-    words = set(re.findall(r"[a-z]+", other.accused.lower()))
-    return bool(words & parties.STATE_NOUNS) and denier in parties.state_sides([*story, denial])
+    if other.accused:
+        found = set(re.findall(r"[a-z]+", other.accused.lower())) & parties.STATE_NOUNS
+    else:  # "men in government uniform executed civilians": no accused, forces in the text
+        found = set(re.findall(r"[a-z]+", other.text.lower())) & _STATE_AGENTS
+    return bool(found) and (denier == parties.UNNAMED_STATE
+                            or denier in parties.state_sides([*story, denial]))
+
+
+# A state's forces as a report without an accused names them ("soldiers from a battalion").
+_STATE_AGENTS = frozenset("""soldiers troops army military junta government regime police
+    policemen gendarmes""".split())
 
 
 def same_name(name: str, phrase: str) -> bool:

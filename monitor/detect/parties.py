@@ -38,7 +38,7 @@ _CLAIM = (r"(?:claims?|accusations?|allegations?|version|assertions?|statements?
 _OWNED = [  # "Moscow's claim", "the separatists' 'absurd' claims", "the Houthi claim"
     re.compile(r"((?:the\s+)?(?:[\w.-]+\s+){0,3}[\w.-]+)(?:'s|’s|'|’)\s+"
                r"(?:[\w'‘’\"“”-]+\s+){0,2}" + _CLAIM + r"\b", re.I),
-    re.compile(r"\b(?:the\s+)?([A-Z][a-z]+)\s+(?:[a-z]+\s+)?" + _CLAIM + r"\b"),
+    re.compile(r"\b(?:the\s+)?([A-Z][a-z]+|[A-Z]{2,6})\s+(?:[a-z]+\s+)?" + _CLAIM + r"\b"),
     re.compile(_CLAIM + r"\s+(?:(?:made|circulated|spread|published|issued|peddled|"
                r"disseminated)\s+)?(?:by|from)\s+((?:the\s+)?(?:[\w-]+\s+){0,3}[\w-]+)", re.I),
 ]
