@@ -601,3 +601,33 @@ def test_a_party_the_actor_table_does_not_know_answers_a_charge_naming_it() -> N
                     speaker_actor="AAKG", hours=4)
     [alert] = find_denials(militia, [leaders])
     assert alert.answers == ("l1",)
+
+
+def test_an_allegation_naming_no_accused_is_answered_by_the_state_its_words_name() -> None:
+    witnesses = claim("w1", "a1", "allegation", "Witnesses said men in government uniform "
+                      "executed nine civilians at a guesthouse.", speaker="Witnesses",
+                      speaker_actor="Witnesses")
+    ministry = claim("m1", "a2", "denial", "The defence ministry said the execution videos "
+                     "were fabricated.", speaker="The defence ministry",
+                     speaker_actor="State forces (unnamed)", hours=4)
+    [alert] = find_denials(ministry, [witnesses])
+    assert alert.answers == ("w1",)
+    unarmed = replace(witnesses, id="w2", text="Witnesses said nine civilians were executed "
+                      "at a guesthouse by unknown men.")
+    assert find_denials(ministry, [unarmed]) == []  # no state force named: nobody's charge
+
+
+def test_witnesses_or_a_broadcaster_rejecting_a_partys_claim_deny_nothing() -> None:
+    coalition = claim("c1", "a1", "allegation", "The coalition said its jets struck a Houthi "
+                      "drone workshop, not a prison.", speaker="coalition spokesman",
+                      speaker_actor="Saudi-led coalition", accused="Houthi drone workshop",
+                      accused_actor="Houthis")
+    witnesses = claim("w1", "a2", "denial", "Eleven witnesses rejected the coalition's claim, "
+                      "saying the building held only detainees.", speaker="Eleven witnesses",
+                      speaker_actor="Eleven Witnesses", hours=5)
+    assert find_denials(witnesses, [coalition]) == []
+    houthis = replace(witnesses, id="h1", speaker="Houthi spokesman", speaker_org="",
+                      speaker_actor="Houthis", text="The Houthis rejected the coalition's "
+                      "claim, saying the building held only detainees.")
+    [alert] = find_denials(houthis, [coalition])
+    assert alert.answers == ("c1",)

@@ -242,7 +242,7 @@ def match(denial: Claim, other: Claim, story: Sequence[Claim],
     if owners is None:
         owners = parties.claim_owners(denial.text, story)
     if parties.speaker_side(other) in owners and parties.is_denial(other) | (
-            other.stance == "allegation"):
+            other.stance == "allegation") and not _outsider(denial, story):
         counter = other.stance == "denial" or parties.blames_back(other, story)
         return Match(other, MATCH_OWNER, counter=counter)
     if other.stance == "allegation":
@@ -281,6 +281,23 @@ def _answers_allegation(denial: Claim, other: Claim, story: Sequence[Claim],
         if named & accused and parties.speaker_side(other) not in named:
             return Match(other, MATCH_NAMED, counter=counter)
     return None
+
+
+def _outsider(denial: Claim, story: Sequence[Claim]) -> bool:
+    """A speaker no party to the dispute: a rights group or UN body, witnesses, or a reporter
+    ("state broadcaster CRTV" reporting its government's claim). Rejecting a party's claim,
+    such a speaker contradicts it at most."""
+    denier = parties.speaker_side(denial)
+    if not denier or denier == parties.UNNAMED_STATE:
+        return False
+    if parties.is_known(denier):
+        return actor_kind(denier) in ("ngo", "io")
+    return bool(set(re.findall(r"[a-z]+", denier.lower())) & _REPORTERS)
+
+
+_REPORTERS = frozenset("""witness witnesses resident residents broadcaster broadcasters media
+    television tv radio agency newspaper news journalist journalists reporter reporters
+    correspondent""".split())
 
 
 def _state_answers_generic(denial: Claim, other: Claim, story: Sequence[Claim]) -> bool:
