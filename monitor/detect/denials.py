@@ -80,11 +80,12 @@ def answers(claim: Claim, earlier: Sequence[Claim], versions: bool = False) -> l
     """The earlier claims `claim` rejects as a denial (or a justification). `versions`: also
     those a counter-allegation answers, the accused's version of events that findings may
     contradict, though no denial alert."""
-    owners = parties.claim_owners(claim.text, earlier)
     if parties.is_denial(claim) and not _finding_by_outsider(claim, earlier):
+        owners = parties.claim_owners(claim.text, earlier)
         matches = [m for m in (match(claim, e, earlier, owners) for e in earlier)
                    if m is not None]
     elif is_justification(claim, earlier) or versions and is_counter_allegation(claim, earlier):
+        owners = parties.claim_owners(claim.text, earlier)
         matches = [Match(m.claim, min(m.strength, MATCH_JUSTIFICATION), m.counter)
                    for m in (match(claim, e, earlier, owners) for e in earlier)
                    if m is not None and m.claim.stance == "allegation"]
@@ -109,8 +110,8 @@ def is_counter_allegation(claim: Claim, story: Sequence[Claim]) -> bool:
         return False
     blamed = parties.accused_sides(claim)
     before = [c for c in story if c.article_id != claim.article_id]
-    return own not in blamed and not blamed & parties.parties_accused(before) and (
-        parties.accused_first(claim, before))
+    return own not in blamed and parties.accused_first(claim, before) and (
+        not blamed & parties.parties_accused(before))  # the costly test last
 
 
 def is_own_losses(denial: Claim, answered: Claim) -> bool:
