@@ -631,3 +631,36 @@ def test_witnesses_or_a_broadcaster_rejecting_a_partys_claim_deny_nothing() -> N
                       "claim, saying the building held only detainees.")
     [alert] = find_denials(houthis, [coalition])
     assert alert.answers == ("c1",)
+
+
+def test_a_marketing_offensive_is_no_armed_violence() -> None:
+    from monitor.detect.denials import is_armed_dispute
+
+    ad = claim("g1", "a1", "allegation", "Consumer groups accused the publisher of inciting the "
+               "deadly rush with a campaign styled as a battlefield offensive.",
+               speaker="Consumer groups", accused="the publisher")
+    assert not is_armed_dispute(ad, [ad])
+    shelling = replace(ad, id="g2", text="Residents accused the army of shelling the town.")
+    assert is_armed_dispute(shelling, [shelling])
+
+
+def test_a_headline_denial_with_no_speaker_joins_the_partys_own_sentences() -> None:
+    from monitor.detect.detector import merge
+
+    charge = claim("c1", "a1", "allegation", "M23 rebels executed 21 civilians, leaders said.",
+                   speaker="civil society leaders", speaker_actor="Civil Society",
+                   accused="M23 rebels", accused_actor="M23")
+    headline = claim("h1", "a2", "denial", "M23 rejects 'fabricated' massacre accusations",
+                     hours=3, index=0)
+    spokesman = claim("s1", "a2", "denial", "The M23 alliance firmly rejects the accusations, "
+                      "its spokesman wrote.", speaker="Lawrence Kanyuka", speaker_actor="M23",
+                      hours=3)
+    rwanda = claim("r1", "a2", "denial", "Kigali rejected any role in the killings.",
+                   speaker="Kigali", speaker_actor="Rwanda", hours=3, index=2)
+    known = {c.id: c for c in (charge, headline, spokesman, rwanda)}
+    found = [a for c in (headline, spokesman) for a in find_denials(c, [charge])]
+    assert len(found) == 2
+    [merged] = merge(found, known)
+    assert set(merged.extra["sentences"]) == {"h1", "s1"}
+    two = found + find_denials(rwanda, [charge])  # two known parties stay two
+    assert len(merge(two, known)) == 2

@@ -201,7 +201,7 @@ _VIOLENCE = re.compile(
     r"rap(?:e|ed)|troops|soldiers|army|military|fighters|militia\w*|rebels?|militants?|"
     r"insurgents?|jihadists?|terrorists?|armed\s+forces|security\s+forces|war\s+crimes?|"
     r"prisoners\s+of\s+war|ambush\w*|attackers|assailants|combatants|civilians?|"
-    r"displaced|ceasefire|offensive|frontline|front\s+line|chemical\s+(?:attack|weapons?)|"
+    r"displaced|ceasefire|frontline|front\s+line|chemical\s+(?:attack|weapons?)|"
     r"chlorine|sarin|munitions|warplanes?|jets?|helicopters?|mercenar\w+|paramilitar\w+|"
     r"occupation\s+forces|gunships?|sniper\w*|landmines?)\b", re.IGNORECASE)
 

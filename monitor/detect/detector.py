@@ -276,20 +276,31 @@ def _earlier(row: Sequence[Any], claim: Claim | None) -> Earlier:
 
 def _groups(alerts: Sequence[Alert], claims: Mapping[str, Claim]) -> list[list[Alert]]:
     """Alerts joined (transitively) when they answer a common earlier article and do not come
-    from two different known parties."""
+    from two different known parties; a sentence of no known speaker never bridges two."""
     groups: list[list[Alert]] = []
     for alert in alerts:
         touching = [g for g in groups if any(_same_event(alert, a, claims) for a in g)]
-        joined = [alert] + [a for g in touching for a in g]
-        groups = [g for g in groups if g not in touching] + [joined]
+        joined = [alert]
+        for group in touching:
+            if not _two_parties([*joined, *group], claims):
+                joined += group
+        groups = [g for g in groups if not any(a in joined for a in g)] + [joined]
     return groups
+
+
+def _two_parties(alerts: Sequence[Alert], claims: Mapping[str, Claim]) -> bool:
+    """Denials by two different known speakers among `alerts`."""
+    known = {parties.speaker_actor(claims[a.claim_id]) for a in alerts
+             if a.kind == "denial" and a.claim_id in claims}
+    return len({k for k in known if parties.is_known(k)}) > 1
 
 
 def _same_event(one: Alert, other: Alert, claims: Mapping[str, Claim]) -> bool:
     def articles(alert: Alert) -> set[str]:
         return {claims[c].article_id if c in claims else c for c in alert.answers}
 
-    first, second = (parties.speaking_for(claims[a.claim_id]) if a.claim_id in claims else ""
+    # a speaker the extractor named ("M23 rejects ..." with no speaker is anyone's headline)
+    first, second = (parties.speaker_actor(claims[a.claim_id]) if a.claim_id in claims else ""
                      for a in (one, other))
     if one.kind == "denial" and parties.is_known(first) and parties.is_known(second) and (
             first != second):
