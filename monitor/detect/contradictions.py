@@ -258,8 +258,8 @@ def _blames_another(claim: Claim, story: Sequence[Claim], defended: frozenset[st
 
 def _observer(claim: Claim) -> bool:
     """An investigator, rights group, UN body or newsroom: no party to the conflict."""
-    return parties.is_investigator(claim) or actor_kind(parties.speaker_side(claim)) in (
-        "ngo", "io", "media")
+    return parties.is_investigator(claim) or (
+        actor_kind(parties.speaker_side(claim)) in parties.OBSERVER_KINDS)
 
 
 def is_version(claim: Claim, story: Sequence[Claim]) -> bool:

@@ -292,7 +292,7 @@ def _outsider(denial: Claim, story: Sequence[Claim]) -> bool:
     if not denier or denier == parties.UNNAMED_STATE:
         return False
     if parties.is_known(denier):
-        return actor_kind(denier) in ("ngo", "io")
+        return actor_kind(denier) in parties.OBSERVER_KINDS
     return bool(set(re.findall(r"[a-z]+", denier.lower())) & _REPORTERS)
 
 

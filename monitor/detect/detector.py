@@ -289,22 +289,19 @@ def _groups(alerts: Sequence[Alert], claims: Mapping[str, Claim]) -> list[list[A
 
 
 def _two_parties(alerts: Sequence[Alert], claims: Mapping[str, Claim]) -> bool:
-    """Denials by two different known speakers among `alerts`."""
+    """Denials by two different known speakers among `alerts` (M23 and Rwanda in one report
+    stay two). Only a speaker the extractor named counts: "M23 rejects ..." with no speaker
+    is a headline, anyone's."""
     known = {parties.speaker_actor(claims[a.claim_id]) for a in alerts
              if a.kind == "denial" and a.claim_id in claims}
     return len({k for k in known if parties.is_known(k)}) > 1
 
 
 def _same_event(one: Alert, other: Alert, claims: Mapping[str, Claim]) -> bool:
+    """Two alerts answering a common earlier article (whose speakers `_groups` checks)."""
     def articles(alert: Alert) -> set[str]:
         return {claims[c].article_id if c in claims else c for c in alert.answers}
 
-    # a speaker the extractor named ("M23 rejects ..." with no speaker is anyone's headline)
-    first, second = (parties.speaker_actor(claims[a.claim_id]) if a.claim_id in claims else ""
-                     for a in (one, other))
-    if one.kind == "denial" and parties.is_known(first) and parties.is_known(second) and (
-            first != second):
-        return False
     return bool(articles(one) & articles(other))
 
 

@@ -81,6 +81,9 @@ _BLAMED_GROUP = ARMED_NOUNS - {"fighter", "fighters", "gunman", "gunmen"} | froz
 _SPLIT = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\balong with\b|\ballied\b", re.I)
 
 
+# Kinds of actor that observe a war and are no party to it: rights groups, UN bodies, media.
+OBSERVER_KINDS = frozenset({"ngo", "io", "media"})
+
 # The state of a story that names none: local outlets write "soldiers killed four farmers"
 # and "the defence ministry said" without naming their own country. In such a story every
 # state organ and generic state force is taken to be that one unnamed party.
