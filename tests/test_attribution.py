@@ -141,3 +141,20 @@ def test_a_party_before_a_headline_colon_speaks_whatever_follows(nlp: Any) -> No
                   "disinformation")
     assert a.speaker == "Armenian MoD"
     assert read(nlp, "Ukraine war: Russia says it downed 20 drones").speaker == "Russia"
+
+
+def test_an_act_of_war_as_subject_is_nobody_speaking(nlp: Any) -> None:
+    assert read(nlp, "Turkish drone strike kills three Yazidi civilians near Sinune").speaker == ""
+    assert read(nlp, "Russian troops shelled the village, residents said.").speaker == "residents"
+
+
+def test_a_hyphenated_organisation_keeps_its_whole_name(nlp: Any) -> None:
+    doc = nlp("The Inter-Services Public Relations said troops escorted the convoy. It described "
+              "the claims as baseless propaganda.")
+    context = Context()
+    found = []
+    for sent in doc.sents:
+        attribution, context = attribute(sent, context, PUBLISHED)
+        found.append(attribution)
+    assert found[0].speaker_org == "Inter-Services Public Relations"
+    assert found[1].speaker_org == "Inter-Services Public Relations"

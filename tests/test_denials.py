@@ -664,3 +664,96 @@ def test_a_headline_denial_with_no_speaker_joins_the_partys_own_sentences() -> N
     assert set(merged.extra["sentences"]) == {"h1", "s1"}
     two = found + find_denials(rwanda, [charge])  # two known parties stay two
     assert len(merge(two, known)) == 2
+
+
+def test_footage_or_a_rights_commission_rejecting_a_partys_account_denies_nothing() -> None:
+    israel = claim("c1", "a1", "allegation", "The army said the drone strike hit a cell "
+                   "planting explosives, accusing the militants of the attack.",
+                   speaker="The army", speaker_actor="Israel", accused="militants",
+                   accused_actor="Palestinian Islamic Jihad")
+    footage = claim("f1", "a2", "denial", "Security camera footage contradicts the army's "
+                    "account, showing boys playing football.", speaker="Security camera "
+                    "footage", speaker_actor="Security Camera Footage", hours=5)
+    assert find_denials(footage, [israel]) == []
+    commission = replace(footage, id="f2", speaker="Human Rights Commission of Pakistan",
+                         speaker_actor="Human Rights Commission Of Pakistan",
+                         text="The commission rejected the army's account of the strike.")
+    assert find_denials(commission, [israel]) == []
+    charge = claim("c2", "a1", "allegation", "Police said the commission's staff attacked "
+                   "soldiers.", speaker_actor="Pakistan", accused="the commission",
+                   accused_actor="Human Rights Commission Of Pakistan")
+    [own] = find_denials(commission, [charge])  # an outsider still answers a charge on itself
+    assert own.answers == ("c2",)
+
+
+def test_a_partys_own_media_office_speaks_for_it() -> None:
+    tribes = claim("c1", "a1", "allegation", "SDF shelling killed five civilians in Dhiban, "
+                   "tribal sources said.", speaker="tribal sources", speaker_actor="Tribal "
+                   "Sources", accused="SDF", accused_actor="Syrian Democratic Forces")
+    office = claim("d1", "a2", "denial", "The SDF media centre denied that its forces shelled "
+                   "homes in Dhiban.", speaker="The SDF media centre",
+                   speaker_actor="SDF Media Centre", accused="SDF",
+                   accused_actor="Syrian Democratic Forces", hours=4)
+    [alert] = find_denials(office, [tribes])
+    assert alert.answers == ("c1",)
+
+
+def test_a_state_does_not_answer_a_charge_whose_words_name_another_party() -> None:
+    ukraine = claim("c1", "a1", "allegation", "Russian drones hit a warehouse in Lviv, killing "
+                    "four workers, the regional military administration said.",
+                    speaker="the regional military administration",
+                    speaker_actor="Regional Military Administration")
+    officials = claim("d1", "a2", "denial", "Ukrainian officials say the dead were warehouse "
+                      "staff.", speaker="Ukrainian officials", speaker_actor="Ukraine",
+                      accused="Ukrainian officials", accused_actor="Ukraine", hours=6)
+    assert find_denials(officials, [ukraine]) == []
+    moscow = replace(officials, id="d2", speaker="Moscow", speaker_actor="Russia",
+                     accused="Moscow", accused_actor="Russia", text="Moscow denied hitting any "
+                     "civilian site in Lviv.")
+    [alert] = find_denials(moscow, [ukraine])
+    assert alert.answers == ("c1",)
+
+
+def test_a_report_that_a_party_repeats_its_denial_raises_no_new_alert(
+        store: Store, detector: Detector) -> None:
+    _story(store)
+    _feed(store, detector, [AMNESTY])
+    [first] = _feed(store, detector, [claim(
+        "d1", "a3", "denial", "The Defence Ministry dismissed the Amnesty report as fake.",
+        speaker="Russian Defence Ministry", speaker_actor="Russia", hours=2)])
+    [again] = _feed(store, detector, [claim(
+        "d2", "a4", "denial", "Moscow repeated that its aircraft never struck civilian areas in "
+        "Idlib, calling the rights group biased.", speaker="Moscow", speaker_actor="Russia",
+        source="Other Wire", hours=30)])
+    assert again.thread_of == first.id
+
+
+def test_a_repeat_of_a_denial_that_raised_nothing_raises_nothing(
+        store: Store, detector: Detector) -> None:
+    from monitor.detect.detector import REPEATING, repeated
+
+    said = claim("d1", "a3", "denial", "The ministry called the report fake.",
+                 speaker_actor="Russia", hours=2)
+    again = claim("d2", "a4", "denial", "Moscow again denied the report, repeating its "
+                  "earlier statement.", speaker_actor="Russia", hours=5)
+    [alert] = find_denials(again, [AMNESTY])
+    assert REPEATING.search(again.text)
+    assert repeated(alert, [again], [AMNESTY, said], []) is None
+    assert repeated(alert, [again], [AMNESTY], []) == alert  # nothing said before: a new alert
+    plain = replace(again, text="Moscow denied the report.")
+    [fresh] = find_denials(plain, [AMNESTY])
+    assert repeated(fresh, [plain], [AMNESTY, said], []) == fresh
+
+
+def test_an_acronym_headline_speaker_is_the_party_the_report_spells_out() -> None:
+    from monitor.detect.speakers import resolve_speakers
+
+    headline = claim("h1", "a1", "denial", "SNA: no civilian casualties in El Buur operation",
+                     speaker="SNA", index=0)
+    body = claim("b1", "a1", "other", "The Somali National Army said its forces killed 40 "
+                 "fighters.", speaker="The Somali National Army",
+                 speaker_actor="Somalia (government)", index=1)
+    resolved = {c.id: c for c in resolve_speakers([headline, body])}
+    assert resolved["h1"].speaker_actor == "Somalia (government)"
+    other = replace(body, speaker="Somali police", speaker_org="")  # other initials
+    assert resolve_speakers([headline, other])[0].speaker_actor == ""

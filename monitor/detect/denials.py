@@ -242,8 +242,11 @@ def match(denial: Claim, other: Claim, story: Sequence[Claim],
         return None  # nobody denies their own side's claim
     if owners is None:
         owners = parties.claim_owners(denial.text, story)
+    if _outsider(denial, story):  # an outsider denies only a charge against itself
+        own = other.stance == "allegation" and denier in parties.accused_sides(other)
+        return Match(other, MATCH_SPEAKER, parties.blames_back(other, story)) if own else None
     if parties.speaker_side(other) in owners and parties.is_denial(other) | (
-            other.stance == "allegation") and not _outsider(denial, story):
+            other.stance == "allegation"):
         counter = other.stance == "denial" or parties.blames_back(other, story)
         return Match(other, MATCH_OWNER, counter=counter)
     if other.stance == "allegation":
@@ -293,12 +296,18 @@ def _outsider(denial: Claim, story: Sequence[Claim]) -> bool:
         return False
     if parties.is_known(denier):
         return actor_kind(denier) in parties.OBSERVER_KINDS
-    return bool(set(re.findall(r"[a-z]+", denier.lower())) & _REPORTERS)
+    words = set(re.findall(r"[a-z]+", denier.lower())) & _REPORTERS
+    if words <= _PRESS and any(parties.is_known(s) for s in parties.named_sides(denier)):
+        return False  # "SDF media centre": a party's own press office speaks for it
+    return bool(words)
 
 
+_PRESS = frozenset("media television tv radio agency news".split())
 _REPORTERS = frozenset("""witness witnesses resident residents broadcaster broadcasters media
     television tv radio agency newspaper news journalist journalists reporter reporters
-    correspondent""".split())
+    correspondent villagers survivors relatives families doctors medics hospital footage
+    imagery satellite video videos photos photographs images records evidence analysis
+    investigators researchers experts commission rights watchdog observatory monitors""".split())
 
 
 def _state_answers_generic(denial: Claim, other: Claim, story: Sequence[Claim]) -> bool:
@@ -314,6 +323,9 @@ def _state_answers_generic(denial: Claim, other: Claim, story: Sequence[Claim]) 
         found = set(re.findall(r"[a-z]+", other.accused.lower())) & parties.STATE_NOUNS
     else:  # "men in government uniform executed civilians": no accused, forces in the text
         found = set(re.findall(r"[a-z]+", other.text.lower())) & _STATE_AGENTS
+        named = {s for s in parties.named_sides(other.text) if parties.is_known(s)}
+        if named and denier not in named:  # "Russian drones hit ...": not Ukraine's act
+            return False
     return bool(found) and (denier == parties.UNNAMED_STATE
                             or denier in parties.state_sides([*story, denial]))
 

@@ -73,9 +73,32 @@ def resolve_speakers(claims: Sequence[Claim]) -> list[Claim]:
              if speaker_actor(c) and not _role_named(c)]
     out = []
     for i, claim in enumerate(ordered):
-        actor = _context_actor(i, named) if _needs_context(claim) else ""
+        if _needs_context(claim):
+            actor = _context_actor(i, named)
+        else:
+            actor = _spelled_out(claim, ordered)
         out.append(_with_speaker(claim, actor) if actor else claim)
     return out
+
+
+def _spelled_out(claim: Claim, article: Sequence[Claim]) -> str:
+    """The known party of an unknown acronym speaker, from the speaker of the same article
+    whose name it abbreviates ("SNA: ..." then "The Somali National Army said ...")."""
+    name = (claim.speaker or claim.speaker_org).strip()
+    if not re.fullmatch(r"[A-Z]{2,6}", name) or is_known(speaker_actor(claim)):
+        return ""
+    for other in article:
+        actor = speaker_actor(other)
+        if not is_known(actor):
+            continue
+        for full in (other.speaker, other.speaker_org):
+            words = [w for w in re.findall(r"[A-Z][\w'-]*", full) if w not in _ACRONYM_STOP]
+            if len(words) == len(name) and "".join(w[0] for w in words) == name:
+                return actor
+    return ""
+
+
+_ACRONYM_STOP = frozenset("The A An Of And For".split())
 
 
 def resolve_state_organs(claims: Sequence[Claim], story: Sequence[Claim]) -> list[Claim]:

@@ -76,7 +76,7 @@ STATE_HEADS = frozenset(
     units unit commanders command staff generals general officers state defence foreign
     interior spokesman spokeswoman spokesperson statement troops' marines paratroopers
     special border guards gunboats warships battalion brigade brigades division
-    counterparts side cabinet parliament""".split()
+    counterparts side cabinet parliament counter-terrorism counterterrorism""".split()
 )
 
 # Names ending in these are institutions of a place, not its government or forces.

@@ -80,6 +80,10 @@ _IRREGULAR = {"said": "say", "says": "say", "told": "tell", "found": "find", "wr
               "stolen": "steal", "abused": "abuse", "seized": "seize"}
 _AGENT_WORDS = ORG_HEADS | ROLE_NOUNS | PARTIES | frozenset(
     "investigation inquiry panel witness survivor resident villager relative activist".split())
+# Head nouns of an act of war: a sentence whose subject is one tells what happened, and
+# nobody says it ("Russian missile strike kills 12").
+_ACTS = frozenset("""strike airstrike attack shelling bombing bombardment raid missile rocket
+    drone explosion blast ambush assault barrage shell bomb""".split())
 # Last words of a headline prefix that names a topic, not a speaker ("Ukraine war: ...").
 _TOPIC_WORDS = frozenset("""war wars conflict crisis live latest update updates explained
     explainer analysis fighting offensive talks ceasefire truce news briefing""".split())
@@ -229,6 +233,8 @@ def _agent_like(subject: Token) -> bool:
         return True
     text = _phrase(subject)
     word = subject.lower_
+    if word.rstrip("s") in _ACTS:  # "Turkish drone strike kills three": the act, no speaker
+        return False
     return bool(known_actor(text)) or bool({word, word.rstrip("s")} & _AGENT_WORDS)
 
 
@@ -304,6 +310,10 @@ def _org_within(token: Token, skip: Token | None = None) -> str:
             return _phrase(child, strip_det=True)
     for child in token.children:
         if child.dep_ == "compound" and child.ent_type_ in ("ORG", "NORP", "GPE"):
+            ent = next((e for e in token.doc.ents if e.start <= child.i < e.end), None)
+            if ent is not None and "-" in ent.text:  # "Inter-Services Public Relations"
+                start = ent.start + (ent[0].dep_ == "det")
+                return str(token.doc[start:max(ent.end, token.i + 1)].text)
             words = [t for t in child.subtree if t.ent_type_ == child.ent_type_]
             return " ".join(t.text for t in words)
     return ""
