@@ -757,3 +757,28 @@ def test_an_acronym_headline_speaker_is_the_party_the_report_spells_out() -> Non
     assert resolved["h1"].speaker_actor == "Somalia (government)"
     other = replace(body, speaker="Somali police", speaker_org="")  # other initials
     assert resolve_speakers([headline, other])[0].speaker_actor == ""
+
+
+def test_a_government_service_named_only_by_role_speaks_for_the_storys_state() -> None:
+    from monitor.detect.speakers import is_role, resolve_state_organs
+
+    assert is_role("the National Police Service") and is_role("the service")
+    assert not is_role("National")
+    charge = claim("c1", "a1", "allegation", "Families said Kenyan police shot two youths.",
+                   speaker_actor="Families", accused="Kenyan police", accused_actor="Kenya")
+    service = claim("d1", "a2", "denial", "Claims that police executed innocent youths are "
+                    "baseless, the service said.", speaker="the service",
+                    speaker_actor="Service", hours=3)
+    [resolved] = resolve_state_organs([service], [charge])
+    assert resolved.speaker_actor == "Kenya"
+
+
+def test_an_authority_rejecting_a_count_of_its_own_dead_soldiers_denies_no_wrong() -> None:
+    from monitor.detect.denials import is_own_losses
+
+    claim_40 = claim("c1", "a1", "allegation", "IS-Somalia claimed it killed 40 Puntland "
+                     "soldiers.", speaker_actor="Islamic State", accused="it",
+                     casualties=[dead(40, who="Puntland soldiers")])
+    puntland = claim("d1", "a2", "denial", "Puntland said the number claimed by the terrorists "
+                     "was invented.", speaker_actor="Puntland", hours=2)
+    assert is_own_losses(puntland, claim_40)

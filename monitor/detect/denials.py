@@ -125,7 +125,7 @@ def is_own_losses(denial: Claim, answered: Claim) -> bool:
     denier = parties.speaker_side(denial)
     kind = actor_kind(denier)
     state_dead = any((f.who.lower().split() or [""])[-1] in _STATE_DEAD for f in dead)
-    if denier == parties.UNNAMED_STATE or kind == "state":
+    if denier == parties.UNNAMED_STATE or kind in ("state", "authority"):
         return state_dead
     return kind == "armed_group" and not state_dead
 

@@ -42,14 +42,14 @@ ROLE_WORDS = frozenset("""spokesman spokeswoman spokesperson spokespeople spokes
 STATE_ORGANS = frozenset("""ministry military army air force forces armed defence defense
     interior foreign government police security division brigade battalion regiment
     corps staff minister prime president presidency presidential premier cabinet junta
-    transitional gendarmerie navy naval infantry""".split())
+    transitional gendarmerie navy naval infantry service communication communications""".split())
 
 
 @lru_cache(maxsize=8192)  # asked for every claim of every article a story loads
 def is_role(name: str) -> bool:
     """True for a speaker named only by a role: "The spokesman", "the military's statement",
     "the 6th Infantry Division", "the government spokesman and communication minister"."""
-    words = _words(name)
+    words = _words(name) - {"national"}  # "the National Police Service"; not "National" alone
     return bool(words) and words <= ROLE_WORDS
 
 
@@ -70,7 +70,7 @@ def resolve_speakers(claims: Sequence[Claim]) -> list[Claim]:
     Other claims come back unchanged."""
     ordered = sorted(claims, key=lambda c: c.index)
     named = [(i, speaker_actor(c)) for i, c in enumerate(ordered)
-             if speaker_actor(c) and not _role_named(c)]
+             if speaker_actor(c) and (is_known(speaker_actor(c)) or not _role_named(c))]
     out = []
     for i, claim in enumerate(ordered):
         if _needs_context(claim):
