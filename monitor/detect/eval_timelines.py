@@ -35,13 +35,13 @@ from monitor.records import ALERT_KINDS, Article
 log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "corpus" / "timelines" / "timelines.jsonl"
-# `tune` shaped the rules. `heldout`, `fresh` and `blind` to `blind11` were each
+# `tune` shaped the rules. `heldout`, `fresh` and `blind` to `blind12` were each
 # measured once blind (those first figures are in docs/evaluation.md) and then informed general
-# fixes. `blind12` was written last, from a brief, by people who never saw the detection code:
+# fixes. `blind13` was written last, from a brief, by people who never saw the detection code:
 # the reported figure.
 SPLITS = ("tune", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6",
-          "blind7", "blind8", "blind9", "blind10", "blind11", "blind12")
-REPORTED = "blind12"
+          "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13")
+REPORTED = "blind13"
 NO_CONFLICT = "none"
 
 
