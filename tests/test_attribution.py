@@ -24,6 +24,15 @@ def read(nlp: Any, text: str) -> Attribution:
     return attribute(nlp(text)[:], Context(), PUBLISHED)[0]
 
 
+def read_all(nlp: Any, text: str) -> list[Attribution]:
+    """Each sentence's attribution, with the context carried from one to the next."""
+    context, found = Context(), []
+    for sent in nlp(text).sents:
+        attribution, context = attribute(sent, context, PUBLISHED)
+        found.append(attribution)
+    return found
+
+
 def test_appositive_spokesman_gives_person_and_org(nlp: Any) -> None:
     a = read(nlp, "Igor Konashenkov, a spokesman for the Russian Defence Ministry, said the "
                   "report contained “fake information”.")
@@ -101,14 +110,9 @@ def test_speaker_forms(nlp: Any, text: str, speaker: str) -> None:
 
 
 def test_pronouns_and_bare_descriptions_take_earlier_speakers(nlp: Any) -> None:
-    doc = nlp("Maria Petrova, a spokeswoman for the Interior Ministry, said the footage was "
-              "doctored. She added that no police unit had been in the area. The ministry said "
-              "an inquiry would be opened.")
-    context = Context()
-    found = []
-    for sent in doc.sents:
-        attribution, context = attribute(sent, context, PUBLISHED)
-        found.append(attribution)
+    found = read_all(nlp, "Maria Petrova, a spokeswoman for the Interior Ministry, said the "
+                     "footage was doctored. She added that no police unit had been in the area. "
+                     "The ministry said an inquiry would be opened.")
     assert found[0].speaker == "Maria Petrova" and not found[0].resolved
     assert (found[1].speaker, found[1].speaker_org, found[1].resolved) == (
         "Maria Petrova", "Interior Ministry", True)
@@ -149,12 +153,7 @@ def test_an_act_of_war_as_subject_is_nobody_speaking(nlp: Any) -> None:
 
 
 def test_a_hyphenated_organisation_keeps_its_whole_name(nlp: Any) -> None:
-    doc = nlp("The Inter-Services Public Relations said troops escorted the convoy. It described "
-              "the claims as baseless propaganda.")
-    context = Context()
-    found = []
-    for sent in doc.sents:
-        attribution, context = attribute(sent, context, PUBLISHED)
-        found.append(attribution)
+    found = read_all(nlp, "The Inter-Services Public Relations said troops escorted the convoy. "
+                     "It described the claims as baseless propaganda.")
     assert found[0].speaker_org == "Inter-Services Public Relations"
     assert found[1].speaker_org == "Inter-Services Public Relations"

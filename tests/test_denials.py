@@ -738,11 +738,11 @@ def test_a_repeat_of_a_denial_that_raised_nothing_raises_nothing(
                   "earlier statement.", speaker_actor="Russia", hours=5)
     [alert] = find_denials(again, [AMNESTY])
     assert REPEATING.search(again.text)
-    assert repeated(alert, [again], [AMNESTY, said], []) is None
-    assert repeated(alert, [again], [AMNESTY], []) == alert  # nothing said before: a new alert
+    assert repeated(alert, again, [again], [AMNESTY, said], []) is None
+    assert repeated(alert, again, [again], [AMNESTY], []) == alert  # nothing said before
     plain = replace(again, text="Moscow denied the report.")
     [fresh] = find_denials(plain, [AMNESTY])
-    assert repeated(fresh, [plain], [AMNESTY, said], []) == fresh
+    assert repeated(fresh, plain, [plain], [AMNESTY, said], []) == fresh
 
 
 def test_an_acronym_headline_speaker_is_the_party_the_report_spells_out() -> None:

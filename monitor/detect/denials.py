@@ -339,8 +339,7 @@ def same_name(name: str, phrase: str) -> bool:
     """A party the actor table does not know, named in the accused phrase: every word of a
     name of two or more capitalised words ("Azande Ani Kpi Gbe" in "fighters of the Azande
     Ani Kpi Gbe militia"), or an acronym of capitalised words in a row ("AAKG")."""
-    words = [w for w in re.findall(r"\b[A-Z][\w'-]*", name) if w not in _NAME_STOP]
-    found = [w for w in re.findall(r"\b[A-Z][\w'-]*", phrase) if w not in _NAME_STOP]
+    words, found = parties.name_words(name), parties.name_words(phrase)
     if len(words) >= 2:
         return set(words) <= set(found)
     if len(words) == 1 and len(words[0]) >= 3 and words[0].isupper():
@@ -348,8 +347,6 @@ def same_name(name: str, phrase: str) -> bool:
         return words[0] in initials
     return False
 
-
-_NAME_STOP = frozenset("The A An Of And For In On At".split())
 
 
 def stance_confidence(claim: Claim) -> float:

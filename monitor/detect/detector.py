@@ -109,7 +109,8 @@ class Detector:
         alerts = drop_answered(merge(found, known), {k: c.article_id for k, c in known.items()})
         previous = load_alerts(db, story_id, known, exclude=articles)
         alerts = [thread(a, known[a.claim_id], vectors, previous, known) for a in alerts]
-        alerts = [a for a in (repeated(a, claims, earlier, previous) for a in alerts) if a]
+        alerts = [a for a in (repeated(a, known[a.claim_id], claims, earlier, previous)
+                              for a in alerts) if a]
         for alert in alerts:
             log.info("%s alert %s on story %s (score %.2f%s)", alert.kind, alert.id, story_id,
                      alert.score, f", thread of {alert.thread_of}" if alert.thread_of else "")
@@ -206,18 +207,19 @@ def is_rereport(alert: Alert, claim: Claim, vector: np.ndarray | None, old: Earl
         float(vector @ old.vector) >= REREPORT_SIMILARITY)
 
 
-def repeated(alert: Alert, article: Sequence[Claim], earlier: Sequence[Claim],
+def repeated(alert: Alert, claim: Claim, article: Sequence[Claim], earlier: Sequence[Claim],
              previous: Sequence[Earlier]) -> Alert | None:
     """A denial whose report says it repeats a statement ("repeated the paramilitary's
     earlier statement", "again denied", "reiterated") that the same party made earlier in the
     story is that statement again: it joins the thread of the party's earlier alert, or, when
-    that statement raised none, raises nothing now. Other alerts come back unchanged."""
+    that statement raised none, raises nothing now. `claim` is the alert's claim, `article`
+    the new claims (of its article and any other of the batch). Other alerts come back
+    unchanged."""
     if alert.kind != "denial" or alert.thread_of:
         return alert
-    mine = [c for c in article if c.article_id == article_of(alert, article)]
-    if not any(REPEATING.search(c.text) for c in mine):
+    if not any(REPEATING.search(c.text) for c in article if c.article_id == claim.article_id):
         return alert
-    sides = {parties.speaking_for(c) for c in mine if c.id == alert.claim_id} - {""}
+    sides = {parties.speaking_for(claim)} - {""}
     said = [c for c in earlier if parties.speaking_for(c) in sides and (
         parties.is_denial(c) or "justification" in c.flags)]
     if not said:
@@ -226,10 +228,6 @@ def repeated(alert: Alert, article: Sequence[Claim], earlier: Sequence[Claim],
         if old.kind == alert.kind and old.actor in sides:
             return replace(alert, thread_of=old.root)
     return None
-
-
-def article_of(alert: Alert, claims: Sequence[Claim]) -> str:
-    return next((c.article_id for c in claims if c.id == alert.claim_id), "")
 
 
 # A report telling that a party says again what it said before.

@@ -98,6 +98,15 @@ def side(name: str) -> str:
     return actor_side(name) if name and name.strip() else ""
 
 
+def name_words(text: str) -> list[str]:
+    """The capitalised words of a name, less articles and prepositions ("Somali", "National",
+    "Army" in "The Somali National Army"): what names and their acronyms are compared on."""
+    return [w for w in re.findall(r"\b[A-Z][\w'-]*", text) if w not in _NAME_STOP]
+
+
+_NAME_STOP = frozenset("The A An Of And For In On At".split())
+
+
 @lru_cache(maxsize=8192)
 def speaker_actor(claim: Claim) -> str:
     """The canonical actor of the speaker ("" if unknown)."""

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from monitor.detect.parties import is_known, speaker_actor, story_state
+from monitor.detect.parties import is_known, name_words, speaker_actor, story_state
 from monitor.records import Claim
 
 # Speakers named only by their role ("the spokesman", "the office", "the information team"):
@@ -92,13 +92,10 @@ def _spelled_out(claim: Claim, article: Sequence[Claim]) -> str:
         if not is_known(actor):
             continue
         for full in (other.speaker, other.speaker_org):
-            words = [w for w in re.findall(r"[A-Z][\w'-]*", full) if w not in _ACRONYM_STOP]
+            words = name_words(full)
             if len(words) == len(name) and "".join(w[0] for w in words) == name:
                 return actor
     return ""
-
-
-_ACRONYM_STOP = frozenset("The A An Of And For".split())
 
 
 def resolve_state_organs(claims: Sequence[Claim], story: Sequence[Claim]) -> list[Claim]:
