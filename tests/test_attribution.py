@@ -157,3 +157,14 @@ def test_a_hyphenated_organisation_keeps_its_whole_name(nlp: Any) -> None:
                      "It described the claims as baseless propaganda.")
     assert found[0].speaker_org == "Inter-Services Public Relations"
     assert found[1].speaker_org == "Inter-Services Public Relations"
+
+
+def test_a_headline_verb_taken_for_a_noun_is_no_part_of_the_speaker(nlp: Any) -> None:
+    [claim] = read_all(nlp, "Iraqi militia rejects blame for civilian deaths near Erbil")
+    assert claim.speaker == "Iraqi militia"
+
+
+def test_an_act_of_war_is_no_speaker_of_a_conjoined_said(nlp: Any) -> None:
+    [claim] = read_all(nlp, "The agency relayed the statement that the Djibo strike hit an "
+                       "armed meeting and said only combatants were killed.")
+    assert "strike" not in claim.speaker

@@ -337,3 +337,12 @@ def test_the_whole_speaker_name_decides_over_a_country_inside_it(nlp: Any) -> No
     c = only_claim(nlp, "The Syria Civil Defence said rockets fired by government forces hit "
                         "the camp.")
     assert c.speaker_actor == "White Helmets"
+
+
+def test_a_groups_known_spokesman_speaks_for_it_whatever_state_title_he_uses(nlp: Any) -> None:
+    c = only_claim(nlp, "Yemeni armed forces spokesman Brigadier General Yahya Saree said the "
+                   "naval forces targeted the vessel.")
+    assert c.speaker_actor == "Houthis"  # not Yemen's government, whose title he borrows
+    c = only_claim(nlp, "Russian Defence Ministry spokesman Igor Konashenkov said the strike "
+                   "hit a depot.")
+    assert c.speaker_actor == "Russia"

@@ -53,6 +53,9 @@ MATCH_OWNER = 0.9  # the denial names whose claim it rejects ("Moscow's claim th
 MATCH_JUSTIFICATION = 0.7  # the accused calls its act a hit on fighters, in no denying words
 MATCH_NAMED_ONLY = 0.7  # an allegation with no accused names the denier's side in passing
 ANSWERABLE = frozenset({"allegation", "denial"})
+# A denial at least this sure of whom it answers (the party itself, or a claim it names)
+# answers a party's version of events as a dispute about war when the charge it answered was.
+CHAINED = MATCH_COUNTER
 
 
 @dataclass(frozen=True)
@@ -81,17 +84,17 @@ def answers(claim: Claim, earlier: Sequence[Claim], versions: bool = False) -> l
     those a counter-allegation answers, the accused's version of events that findings may
     contradict, though no denial alert."""
     if parties.is_denial(claim) and not _finding_by_outsider(claim, earlier):
-        owners = parties.claim_owners(claim.text, earlier)
+        owners = parties.claim_owners(claim.text, earlier, parties.speaker_side(claim))
         matches = [m for m in (match(claim, e, earlier, owners) for e in earlier)
                    if m is not None]
     elif is_justification(claim, earlier) or versions and is_counter_allegation(claim, earlier):
-        owners = parties.claim_owners(claim.text, earlier)
+        owners = parties.claim_owners(claim.text, earlier, parties.speaker_side(claim))
         matches = [Match(m.claim, min(m.strength, MATCH_JUSTIFICATION), m.counter)
                    for m in (match(claim, e, earlier, owners) for e in earlier)
                    if m is not None and m.claim.stance == "allegation"]
     else:
         return []
-    matches = [m for m in matches if is_armed_dispute(m.claim, earlier)
+    matches = [m for m in matches if is_armed_dispute(m.claim, earlier, m.strength >= CHAINED)
                and not is_own_losses(claim, m.claim)]
     if matches:
         disputed = battle_claims(claim, earlier)
@@ -182,14 +185,52 @@ _STATE_DEAD = frozenset("soldier soldiers troop troops servicemen personnel offi
                         "guards marines".split())
 
 
-def is_armed_dispute(answered: Claim, story: Sequence[Claim]) -> bool:
-    """The answered claim is about war: it blames an armed group or tells of violence. A
-    minister denying a leak, an electoral commission denying rigging, is no alert even when
-    the topic reader mistook the story for war news."""
-    sides = parties.blamed_sides(answered, story) | parties.named_sides(answered.text)
+def is_armed_dispute(answered: Claim, story: Sequence[Claim], chained: bool = False) -> bool:
+    """The answered claim is about war: it blames an armed group or tells of violence, or
+    (`chained`) it is a party's answer to an earlier charge that does. A minister denying a
+    leak, an electoral commission denying rigging, is no alert even when the topic reader
+    mistook the story for war news."""
+    if _tells_of_war(answered, story):
+        return True
+    if not chained or not _HARM.search(answered.text) or _STAGED.search(answered.text) or (
+            answered.stance == "allegation" and not _answering(answered, story)):
+        return False
+    # the accused's own version ("the deaths resulted from clashes started by the Liyu
+    # police") is as much about war as the charge it answers
+    return any(c.stance == "allegation" and c.article_id != answered.article_id
+               and parties.said_before(c, answered) and _tells_of_war(c, story)
+               and parties.speaker_side(c) != parties.speaker_side(answered) for c in story)
+
+
+def _answering(claim: Claim, story: Sequence[Claim]) -> bool:
+    """The claim is its speaker's answer to a charge: accused before, or said in a report of
+    that party's denial ("rejected the accusation as baseless ... said the deaths resulted
+    from clashes started by the Liyu police")."""
+    own = parties.speaker_side(claim)
+    return parties.blames_back(claim, story) or bool(own) and any(
+        c.article_id == claim.article_id and parties.is_denial(c)
+        and parties.speaker_side(c) == own for c in story)
+
+
+# Harm a version of events may blame on someone ("the deaths resulted from clashes started by
+# the Liyu police"), not a charge of lying ("accused Addis Ababa of manufacturing incidents").
+_HARM = re.compile(r"\b(?:deaths?|dead|killed|killing|killings|died|wounded|injured|harmed|"
+                   r"casualties|victims|bodies|massacre)\b", re.IGNORECASE)
+
+
+# A version calling the harm staged blames the accuser for lying, not for the act: the
+# accuser rejecting it restates its charge ("claims of dead pensioners are a staged
+# provocation" -> "Ukrainian officials called the claim cynical").
+_STAGED = re.compile(r"\b(?:stag(?:ed|ing)|provocations?|fabricat\w*|manufactur\w*|fake\w*|"
+                     r"hoax\w*|invent\w*|propaganda|disinformation|misinformation|lies?)\b",
+                     re.IGNORECASE)
+
+
+def _tells_of_war(claim: Claim, story: Sequence[Claim]) -> bool:
+    sides = parties.blamed_sides(claim, story) | parties.named_sides(claim.text)
     if any(actor_kind(s) == "armed_group" for s in sides):
         return True
-    return bool(_VIOLENCE.search(answered.text))
+    return bool(_VIOLENCE.search(claim.text))
 
 
 # Words of armed violence. Deaths alone ("23 killed in a plant blast", "patients died") and
@@ -241,7 +282,7 @@ def match(denial: Claim, other: Claim, story: Sequence[Claim],
     if denier and denier == parties.speaker_side(other):
         return None  # nobody denies their own side's claim
     if owners is None:
-        owners = parties.claim_owners(denial.text, story)
+        owners = parties.claim_owners(denial.text, story, parties.speaker_side(denial))
     if _outsider(denial, story):  # an outsider denies only a charge against itself
         own = other.stance == "allegation" and denier in parties.accused_sides(other)
         return Match(other, MATCH_SPEAKER, parties.blames_back(other, story)) if own else None

@@ -6,7 +6,8 @@ Runs inside the article's transaction, after its claims are written. It
 1. loads the story's earlier claims (other articles), embedding any claim not yet embedded,
    and gives a speaker named only by a role ("the spokesman") the party its report quoted
    (`speakers.resolve_speakers`; "the defence ministry" alone: the story's only state), in
-   the new article and the earlier ones alike;
+   the new article and the earlier ones alike, and makes one party of an unknown party
+   named two ways ("MSS", "the Multinational Security Support mission": `aliases`);
 2. asks `find_denials` and `find_contradictions` about every new claim;
 3. keeps one alert per event: the sentences of one article answering the same earlier
    articles make one alert (the strongest sentence is its claim; two known parties denying
@@ -30,6 +31,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from monitor.detect import parties, speakers
+from monitor.detect.aliases import resolve_aliases
 from monitor.detect.contradictions import (
     FINDING_SIMILAR_MIN,
     PairSignal,
@@ -102,6 +104,8 @@ class Detector:
         story = [*earlier, *claims]  # a state named only now names the earlier organs too
         earlier = speakers.resolve_state_organs(earlier, story)
         claims = speakers.resolve_state_organs(claims, story)
+        story = [*earlier, *claims]  # "MSS" and "the Multinational Security Support mission"
+        earlier, claims = resolve_aliases(earlier, story), resolve_aliases(claims, story)
         vectors = self._vectors(db, [*claims, *earlier])
         signals = self._signals(claims, earlier, vectors)
         found = [a for c in claims for a in self._find(c, earlier, signals, story_id)]

@@ -38,7 +38,8 @@ _CLAIM = (r"(?:claims?|accusations?|allegations?|version|assertions?|statements?
 _OWNED = [  # "Moscow's claim", "the separatists' 'absurd' claims", "the Houthi claim"
     re.compile(r"((?:the\s+)?(?:[\w.-]+\s+){0,3}[\w.-]+)(?:'s|’s|'|’)\s+"
                r"(?:[\w'‘’\"“”-]+\s+){0,2}" + _CLAIM + r"\b", re.I),
-    re.compile(r"\b(?:the\s+)?([A-Z][a-z]+|[A-Z]{2,6})\s+(?:[a-z]+\s+)?" + _CLAIM + r"\b"),
+    re.compile(r"\b(?:the\s+)?([A-Z][a-z]+|(?![0-9]+\b)[A-Z0-9]{2,6})\s+(?:[a-z]+\s+)?"
+               + _CLAIM + r"\b"),  # "the Houthi claim", "the 3R claim"
     re.compile(_CLAIM + r"\s+(?:(?:made|circulated|spread|published|issued|peddled|"
                r"disseminated)\s+)?(?:by|from)\s+((?:the\s+)?(?:[\w-]+\s+){0,3}[\w-]+)", re.I),
 ]
@@ -69,6 +70,7 @@ _DENYING = re.compile(r"\b(not|no|never|nothing|none|without|fabricat\w*|baseles
                       r"lies?|untrue|unfounded|groundless|\w+n't)\b", re.I)
 _GENERIC_HEADS = frozenset({"claim", "claims", "report", "reports", "it", "its", "their"})
 _STATE_FORCES = frozenset("army military soldiers troops government".split())
+_STATE_HEADS = frozenset("regime junta authorities ministry".split())
 # An accused named only as an armed group ("jihadists", "gunmen"): the story's only armed
 # group, as "soldiers" is the story's only state.
 ARMED_NOUNS = frozenset("""jihadist jihadists militant militants insurgent insurgents rebel
@@ -124,10 +126,20 @@ def speaker_side(claim: Claim) -> str:
 def accused_sides(claim: Claim) -> frozenset[str]:
     """Every party named as accused: the canonical actor, each part of "X and Y", and a
     state named by its demonym ("Ukrainian air-defence missile" -> Ukraine)."""
-    parts = [p for p in _SPLIT.split(claim.accused) if not is_generic(p)]
-    names = [claim.accused_actor] + [canonical_actor(p) for p in parts]
+    agent = _TARGET.split(claim.accused, maxsplit=1)[0]  # not the UN in "strike on UN school"
+    names = [claim.accused_actor] + [canonical_actor(p) for p in split_accused(agent)]
     found = {s for s in (side(n) for n in names) if s and not is_generic(s)}
-    return frozenset(found | named_sides(claim.accused))
+    return frozenset(found | named_sides(agent))
+
+
+# Where an accused phrase goes on to name the act's target or place ("Israeli strike on UN
+# school in Gaza City", "shelling of the Kharkiv market").
+_TARGET = re.compile(r"\s+(?:on|against|at|in|near|into|targeting|hitting)\s+", re.I)
+
+
+def split_accused(accused: str) -> list[str]:
+    """The parties of an accused phrase ("X and Y", "X, allied Y"), less generic ones."""
+    return [p for p in _SPLIT.split(accused) if p.strip() and not is_generic(p)]
 
 
 def is_generic(name: str) -> bool:
@@ -177,16 +189,28 @@ def named_sides(text: str) -> frozenset[str]:
     return frozenset(found - {""})
 
 
-def claim_owners(text: str, story: Sequence[Claim] = ()) -> frozenset[str]:
+def claim_owners(text: str, story: Sequence[Claim] = (), besides: str = "") -> frozenset[str]:
     """The sides whose claims a statement rejects: "rejected Moscow's claim that ..." ->
     {"Russia"}; a generic owner ("the rebels' accusation") is looked up among the speakers
-    of the story."""
+    of the story, and "the army's claim" is the story's one state other than `besides`
+    (the speaker's side)."""
     found: set[str] = set()
     for pattern in _OWNED:
         for match in pattern.finditer(text):
             phrase = match.group(1).strip()
-            found |= _phrase_sides(phrase) or _speakers_called(phrase, story)
+            found |= (_phrase_sides(phrase) or _speakers_called(phrase, story)
+                      or _state_called(phrase, story, besides))
     return frozenset(found - {""})
+
+
+def _state_called(phrase: str, story: Sequence[Claim], besides: str) -> set[str]:
+    """"the army's accusation", "the government's claims": the story's one state, if it
+    quoted that state."""
+    if not story or phrase.lower().split()[-1] not in _STATE_FORCES | _STATE_HEADS:
+        return set()
+    state = story_state(story, besides=besides)
+    quoted = {speaker_side(c) for c in story}
+    return {state} if state in quoted and state != UNNAMED_STATE else set()
 
 
 def _phrase_sides(phrase: str) -> set[str]:
@@ -198,12 +222,24 @@ def _phrase_sides(phrase: str) -> set[str]:
 
 
 def _speakers_called(phrase: str, story: Sequence[Claim]) -> set[str]:
-    """Sides of the story's speakers whose names contain the phrase's head noun."""
-    head = phrase.lower().split()[-1].rstrip("s'’")
+    """Sides of the story's speakers whose names contain the phrase's head noun: a known
+    party's ("the rebels' accusation": "M23 rebels"), or, for a head that is a name, any
+    party's whose name begins with it ("Radaa's claim": the "Radaa Special Deterrence
+    Force")."""
+    last = phrase.split()[-1].strip("'’")
+    head = last.lower().rstrip("s'’")
     if len(head) < 4 or head in _GENERIC_HEADS:
         return set()
-    names = ((c, f"{c.speaker} {c.speaker_org} {c.speaker_actor}".lower()) for c in story)
-    return {speaker_side(c) for c, n in names if head in n and is_known(speaker_side(c))}
+    named = name_words(last)
+    names = ((c, f"{c.speaker} {c.speaker_org} {c.speaker_actor}") for c in story)
+    return {speaker_side(c) for c, n in names if head in n.lower() and (
+        is_known(speaker_side(c)) or named and _begins(named[0], c))} - {""}
+
+
+def _begins(word: str, claim: Claim) -> bool:
+    """A name of the claim's speaker begins with the word ("Radaa Special Deterrence Force")."""
+    return any(name_words(n)[:1] == [word]
+               for n in (claim.speaker, claim.speaker_org, claim.speaker_actor))
 
 
 def blamed_sides(claim: Claim, story: Sequence[Claim]) -> frozenset[str]:

@@ -8,7 +8,9 @@ extractor leaves such a speaker unknown, so its denial would answer nobody. Here
                                              before (a known one first), or after (a headline)
     resolve_state_organs(claims, story)      "the Ministry of Defence" with nobody quoted near
                                              it: the story's only state party (or, in a
-                                             story naming no state, `UNNAMED_STATE`)
+                                             story naming no state, `UNNAMED_STATE`; in
+                                             one naming several, the state whose own
+                                             outlet published it)
 
 give such claims the party's actor (and, for a denial or admission, the accused that follows
 its speaker). Other claims come back unchanged. Pure functions; no I/O.
@@ -22,7 +24,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from monitor.detect.parties import is_known, name_words, speaker_actor, story_state
+from monitor.detect.parties import (
+    is_known,
+    name_words,
+    named_sides,
+    speaker_actor,
+    state_sides,
+    story_state,
+)
 from monitor.records import Claim
 
 # Speakers named only by their role ("the spokesman", "the office", "the information team"):
@@ -36,7 +45,8 @@ ROLE_WORDS = frozenset("""spokesman spokeswoman spokesperson spokespeople spokes
     it they we his her its their our the a an this that said new division brigade battalion
     regiment corps general staff chief chiefs and minister ministers prime president presidency
     presidential premier cabinet junta transitional federal high police gendarmerie
-    navy naval infantry marines communique release th st nd rd""".split())
+    navy naval infantry marines communique release th st nd rd brigadier colonel col major
+    maj lieutenant lt captain capt sergeant gen admiral""".split())
 # Role words that name an organ of a state: with no party quoted nearby, such a speaker is
 # the story's only state ("the defence ministry" in a story whose one state is Cameroon).
 STATE_ORGANS = frozenset("""ministry military army air force forces armed defence defense
@@ -102,9 +112,20 @@ def resolve_state_organs(claims: Sequence[Claim], story: Sequence[Claim]) -> lis
     """Claims whose speaker is still only a role naming a state organ ("the Ministry of
     Defence"), given the story's only state party; others unchanged."""
     state = story_state([*story, *claims])
-    if not state:
-        return list(claims)
-    return [_with_speaker(c, state) if _state_organ(c) else c for c in claims]
+    if state:
+        return [_with_speaker(c, state) if _state_organ(c) else c for c in claims]
+    states = state_sides([*story, *claims])  # several: the one whose own outlet published it
+    return [_with_speaker(c, own) if _state_organ(c) and (own := _own_outlet(c, states)) else c
+            for c in claims]
+
+
+def _own_outlet(claim: Claim, states: frozenset[str]) -> str:
+    """The state whose own organ published the claim ("Ethiopian Government Communication
+    Service", "Ministry of Defence of Ukraine"), among the story's `states`; else ""."""
+    if not _words(claim.source) & STATE_ORGANS:
+        return ""
+    named = named_sides(claim.source) & states
+    return next(iter(named)) if len(named) == 1 else ""
 
 
 def _state_organ(claim: Claim) -> bool:
@@ -125,9 +146,30 @@ def _plain(name: str) -> str:
 
 def _role_named(claim: Claim) -> bool:
     """Named only by a role, or speaking for an organisation named only by one ("the army's
-    Sixth Division": its organisation is "army")."""
-    return is_role(claim.speaker or claim.speaker_org or claim.speaker_actor) or (
+    Sixth Division": its organisation is "army"), or by a role and a person's name
+    ("Government spokesperson Maxime Balalou")."""
+    name = claim.speaker or claim.speaker_org or claim.speaker_actor
+    return is_role(name) or is_role(title(name)) or (
         bool(claim.speaker_org) and is_role(claim.speaker_org))
+
+
+def title(name: str) -> str:
+    """The role before a person's name ("Government spokesperson" in "Government spokesperson
+    Maxime Balalou", "Army spokesman" in "Army spokesman Col. Ali Musa"), or ""."""
+    words = name.split()
+    for i in range(1, len(words)):
+        rest = words[i:]
+        if not all(_plain(w).strip(".") in ROLE_WORDS for w in words[:i]):
+            return ""
+        named = all(re.fullmatch(r"[A-Z][\w'.-]*", w) for w in rest)
+        if len(rest) <= 4 and named and _plain(rest[0]).strip(".") not in ROLE_WORDS:
+            head = " ".join(words[:i])
+            return head if _words(head) - _FUNCTION else ""
+    return ""
+
+
+_FUNCTION = frozenset("of for he she it they we his her its their our the an this that said "
+                      "and new".split())
 
 
 def _needs_context(claim: Claim) -> bool:

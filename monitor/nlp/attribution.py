@@ -124,7 +124,8 @@ def attribute(sent: Span, context: Context = Context(),
     elif reported and (prefix := _colon_prefix(sent)):
         speaker = prefix
     speaker, org, resolved = _resolve(speaker, org, subject, context)
-    accused = _accused(sent, taken)
+    speaker, org = _without_verb(speaker), _without_verb(org)
+    accused = _without_verb(_accused(sent, taken))
     found = Attribution(
         speaker=speaker, speaker_org=org, verb=lemma(verb) if verb is not None else "",
         content=_content(sent, verb, subject) if reported else "", accused=accused,
@@ -132,6 +133,20 @@ def attribute(sent: Span, context: Context = Context(),
         reported=reported,
     )
     return found, _remember(context, found, subject)
+
+
+def _without_verb(name: str) -> str:
+    """A headline's verb the parser took for the last noun of its subject ("Iraqi militia
+    rejects" in "Iraqi militia rejects blame for ...") cut off."""
+    words = name.split()
+    if len(words) >= 2 and words[-1] in _HEADLINE_VERBS:
+        return " ".join(words[:-1])
+    return name
+
+
+# Headline verbs that are no nouns ("records", "reports", "claims" are: "hospital records").
+_HEADLINE_VERBS = frozenset("""says denies rejects dismisses accuses insists blames refutes
+    admits confirms condemns warns vows rebuffs disputes acknowledges""".split())
 
 
 def lemma(token: Token) -> str:
@@ -171,8 +186,8 @@ def _speaker_source(sent: Span) -> tuple[Token | None, Token | None, bool]:
                    key=lambda t: (_depth(t), t.i))
     for verb in verbs:
         subject = _subject(verb) or _trailing_name(verb)
-        if subject is not None:
-            return verb, subject, True
+        if subject is not None and subject.lower_.rstrip("s") not in _ACTS:  # "the strike
+            return verb, subject, True  # hit a meeting and said ...": a misparse, no speaker
     for token in sent:
         if token.lower_ == "according":
             for to in (c for c in token.children if c.lower_ == "to"):
@@ -248,7 +263,18 @@ def _colon_prefix(sent: Span) -> str:
     prefix = match.group(1).strip()
     # "Syria: Cluster munition strike on camp" (the rights groups' style) names the country
     # the report is about, not who speaks; "Syria says" is how a wire names the speaker.
-    return "" if is_country(prefix) else prefix
+    # So does a town no party is named after ("Djibo: the FDS reaffirm ...").
+    if is_country(prefix) or _place_only(sent, len(prefix)) and not known_actor(prefix):
+        return ""
+    return prefix
+
+
+def _place_only(sent: Span, length: int) -> bool:
+    """The sentence's first `length` characters are one place name (GPE, LOC or FAC)."""
+    start = sent[0].idx
+    ents = [e for e in sent.ents if e.start_char < start + length]
+    return len(ents) == 1 and ents[0].label_ in ("GPE", "LOC", "FAC") and (
+        ents[0].start_char == start and ents[0].end_char >= start + length)
 
 
 def _speaking_prefix(sent: Span) -> bool:

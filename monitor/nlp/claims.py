@@ -374,6 +374,9 @@ def _speaker_actor(a: Attribution) -> str:
     whole = known_actor(a.speaker)
     if whole and org and a.speaker_org.lower() in a.speaker.lower():
         return whole  # the longer name decides: "the Syria Civil Defence" is not "Syria"
+    if whole and org and actor_kind(org) == "state" and actor_kind(whole) not in ("", "state"):
+        return whole  # a group styling itself a state: "Yemeni armed forces spokesman Yahya
+        # Saree" speaks for the Houthis
     return org or whole or canonical_actor(a.speaker_org or a.speaker)
 
 
