@@ -168,3 +168,4 @@ def test_an_act_of_war_is_no_speaker_of_a_conjoined_said(nlp: Any) -> None:
     [claim] = read_all(nlp, "The agency relayed the statement that the Djibo strike hit an "
                        "armed meeting and said only combatants were killed.")
     assert "strike" not in claim.speaker
+

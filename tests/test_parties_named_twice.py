@@ -119,3 +119,14 @@ def test_the_target_of_an_act_is_not_its_accused() -> None:
     headline = claim("c1", "a1", "allegation", "Israeli strike on UN school kills 12",
                      accused="Israeli strike on UN school in Gaza City")
     assert parties.accused_sides(headline) == {"Israel"}
+
+
+def test_a_paramilitary_force_is_no_states_force() -> None:
+    army = claim("s1", "a0", "denial", "x", speaker_actor="Sudanese Armed Forces")
+    charge = claim("c1", "a1", "allegation", "Doctors accused the paramilitary force of "
+                   "targeting civilians.", speaker_actor="Sudan Doctors Network",
+                   accused="the paramilitary force", hours=1)
+    assert "Sudanese Armed Forces" not in parties.blamed_sides(charge, [army, charge])
+    soldiers = replace(charge, accused="government forces")
+    assert "Sudanese Armed Forces" in parties.blamed_sides(soldiers, [army, soldiers])
+

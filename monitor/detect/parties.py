@@ -61,6 +61,10 @@ STATE_NOUNS = frozenset("""soldier soldiers troops army military forces force ai
     authorities artillery navy marines drone drones strike strikes airstrike airstrikes raid
     operation bombing bombardment shelling shells missile missiles rocket rockets officer
     officers policemen gendarmes gendarmerie servicemen personnel""".split())
+# Words that make a force no state's: "the paramilitary force", "rebel forces".
+NON_STATE = frozenset("""paramilitary paramilitaries rebel rebels militia militias insurgent
+    insurgents jihadist jihadists separatist separatists gang gangs terrorist terrorists
+    dissident dissidents""".split())
 # ... or an armed group ("the separatists", "rebels"), matched on the head word's stem.
 _INVESTIGATOR = re.compile(
     r"\b(prosecutors?|attorney|court|tribunal|commission|inquiry|investigators?|monitors?|"
@@ -253,7 +257,7 @@ def blamed_sides(claim: Claim, story: Sequence[Claim]) -> frozenset[str]:
         return found | {state} if state and _AIR_STRIKE.search(claim.text) else found
     words = set(re.findall(r"[a-z]+", claim.accused.lower()))
     state = story_state(story, besides=speaker_side(claim))  # nobody accuses its own side
-    if words & STATE_NOUNS and state:
+    if words & STATE_NOUNS and state and not words & NON_STATE:  # not "the paramilitary force"
         return found | {state}
     groups = armed_groups(story)
     if words & ARMED_NOUNS and len(groups) == 1:

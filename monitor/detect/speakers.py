@@ -25,6 +25,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from monitor.detect.parties import (
+    NON_STATE,
     is_known,
     name_words,
     named_sides,
@@ -129,7 +130,7 @@ def _own_outlet(claim: Claim, states: frozenset[str]) -> str:
 
 
 def _state_organ(claim: Claim) -> bool:
-    if not _needs_context(claim):
+    if not _needs_context(claim) or _words(claim.speaker) & NON_STATE:  # "paramilitary force"
         return False
     for name in (claim.speaker, claim.speaker_org, claim.speaker_actor):  # "Government
         # spokesman <name> said": the name is no role, its organisation is
