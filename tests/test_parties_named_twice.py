@@ -37,8 +37,7 @@ def test_the_mission_denying_answers_a_charge_against_its_acronym() -> None:
                    accused="The Multinational Security Support mission",
                    accused_actor="Multinational Security Support", hours=3)
     assert find_denials(denial, [charge]) == []  # as written, nobody's charge
-    story = [charge, denial]
-    [earlier], [resolved] = resolve_aliases([charge], story), resolve_aliases([denial], story)
+    earlier, resolved = resolve_aliases([charge, denial])
     [alert] = find_denials(resolved, [earlier])
     assert alert.answers == ("c1",)
 

@@ -6,8 +6,8 @@ Apparatus" and "SSA", "the Radaa Special Deterrence Force" and "Radaa", "the Oro
 government" and "Oromia". Compared as written, the mission's denial would answer nobody's
 charge against "MSS". Here
 
-    resolve_aliases(claims, story)   the claims, each unknown speaker or accused named by
-                                     another name of its story given that one name
+    resolve_aliases(story)   the story's claims, each unknown speaker or accused named by
+                             another name of the story given that one name
 
 Two unknown names are one party when one is an acronym of the other's capitalised words
 ("SSA" for "Stability Support Apparatus") or the other begins with all of its words ("Radaa"
@@ -24,6 +24,7 @@ from dataclasses import replace
 
 from monitor.detect.parties import (
     UNNAMED_STATE,
+    abbreviates,
     is_generic,
     is_known,
     name_words,
@@ -39,14 +40,14 @@ from monitor.records import Claim
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
 
 
-def resolve_aliases(claims: Sequence[Claim], story: Sequence[Claim]) -> list[Claim]:
-    """`claims`, with each unknown speaker and accused that the story also names another way
-    given the story's one name for that party (in `speaker_actor` and `accused_actor`)."""
-    names = alias_map(_unknown_names([*story, *claims]))
+def resolve_aliases(story: Sequence[Claim]) -> list[Claim]:
+    """The story's claims, each unknown speaker and accused that the story also names another
+    way given the story's one name for that party (in `speaker_actor` and `accused_actor`)."""
+    names = alias_map(_unknown_names(story))
     if not names:
-        return list(claims)
+        return list(story)
     out = []
-    for claim in claims:
+    for claim in story:
         speaker = names.get(speaker_actor(claim), "") or claim.speaker_actor
         accused = next((names[n] for n in _accused_names(claim) if n in names), "")
         if is_known(claim.accused_actor) or not accused:
@@ -84,7 +85,7 @@ def same_party(short: str, long: str) -> bool:
     if not words or len(words) >= len(full):
         return False
     if len(words) == 1 and _ACRONYM.fullmatch(words[0]) and len(words[0]) == len(full):
-        return "".join(w[0] for w in full) == words[0]
+        return abbreviates(words[0], full)
     return full[: len(words)] == words
 
 

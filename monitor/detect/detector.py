@@ -104,8 +104,8 @@ class Detector:
         story = [*earlier, *claims]  # a state named only now names the earlier organs too
         earlier = speakers.resolve_state_organs(earlier, story)
         claims = speakers.resolve_state_organs(claims, story)
-        story = [*earlier, *claims]  # "MSS" and "the Multinational Security Support mission"
-        earlier, claims = resolve_aliases(earlier, story), resolve_aliases(claims, story)
+        story = resolve_aliases([*earlier, *claims])  # "MSS" and "the Multinational ..."
+        earlier, claims = story[:len(earlier)], story[len(earlier):]
         vectors = self._vectors(db, [*claims, *earlier])
         signals = self._signals(claims, earlier, vectors)
         found = [a for c in claims for a in self._find(c, earlier, signals, story_id)]

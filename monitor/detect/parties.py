@@ -113,6 +113,12 @@ def name_words(text: str) -> list[str]:
 _NAME_STOP = frozenset("The A An Of And For In On At".split())
 
 
+def abbreviates(acronym: str, words: Sequence[str]) -> bool:
+    """True when `acronym` is the initials of the name `words` ("SSA" for "Stability",
+    "Support", "Apparatus")."""
+    return len(words) == len(acronym) and "".join(w[0] for w in words) == acronym
+
+
 @lru_cache(maxsize=8192)
 def speaker_actor(claim: Claim) -> str:
     """The canonical actor of the speaker ("" if unknown)."""

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from monitor.detect.parties import (
     NON_STATE,
+    abbreviates,
     is_known,
     name_words,
     named_sides,
@@ -102,10 +103,9 @@ def _spelled_out(claim: Claim, article: Sequence[Claim]) -> str:
         actor = speaker_actor(other)
         if not is_known(actor):
             continue
-        for full in (other.speaker, other.speaker_org):
-            words = name_words(full)
-            if len(words) == len(name) and "".join(w[0] for w in words) == name:
-                return actor
+        if any(abbreviates(name, name_words(full)) for full in (other.speaker,
+                                                              other.speaker_org)):
+            return actor
     return ""
 
 
