@@ -169,3 +169,28 @@ def test_an_act_of_war_is_no_speaker_of_a_conjoined_said(nlp: Any) -> None:
                        "armed meeting and said only combatants were killed.")
     assert "strike" not in claim.speaker
 
+
+
+def test_an_outlet_relaying_a_statement_gives_the_statements_owner_as_speaker(nlp: Any) -> None:
+    daily = read(nlp, "The state-run daily repeated the military council's statement that "
+                      "reports of an attack on a church were fabricated by terrorist groups.")
+    assert daily.speaker == "the military council"
+    assert "fabricated" in daily.content
+    paper = read(nlp, "The paper cited the military source's statement dismissing the school "
+                      "bus reports.")
+    assert paper.speaker == "the military source"
+    # a known party citing another's statement is still the speaker
+    amnesty = read(nlp, "Amnesty International cited the army's statement that only fighters "
+                        "were killed.")
+    assert amnesty.speaker != "the army"
+    # the next sentence's "he" is the relayed speaker, not the outlet
+    first, second = read_all(nlp, "The channel quoted the spokesman's statement in full. "
+                                  "It said no civilians were present.")
+    assert first.speaker == "the spokesman" and second.speaker == "the spokesman"
+
+
+def test_a_rank_before_a_name_is_no_organisation(nlp: Any) -> None:
+    a = read(nlp, "The Tatmadaw did not carry out any air operations in the township, Major "
+                  "General Kyaw Thet Naing of the military's information team said.")
+    assert a.speaker == "Kyaw Thet Naing"
+    assert a.speaker_org == "military's information team"

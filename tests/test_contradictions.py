@@ -371,3 +371,24 @@ def test_civilian_dead_counted_against_a_partys_own_count_of_fighters_killed() -
     assert alert.answers == ("r1",) and "no military target" in alert.reason
     plain = replace(report, id="r2", casualties=())  # no count of fighters to contradict
     assert find_contradictions(mourners, [plain]) == []
+
+
+def test_a_finding_naming_the_strike_itself_blames_no_other_party() -> None:
+    strike = claim("a1", "n1", "allegation", "A Russian missile hit a bus stop in Sumy, "
+                   "killing 11 commuters, officials said.", speaker="officials",
+                   speaker_actor="Ukraine", accused="A Russian missile", accused_actor="Russia")
+    denial = claim("d1", "n2", "denial", "The ministry said the Sumy strike hit a command "
+                   "meeting and called reports of dead commuters a staged provocation.",
+                   speaker="The ministry", speaker_actor="Russia", accused="The ministry",
+                   accused_actor="Russia", hours=5)
+    geolocated = claim("f1", "n3", "allegation", "Investigators geolocated six videos of the "
+                       "Sumy strike and found the warhead detonated beside a bus stop.",
+                       speaker="Investigators at the Centre for Information Resilience",
+                       speaker_actor="Centre For Information Resilience",
+                       accused="Sumy strike", accused_actor="Sumy Strike", hours=48)
+    mourned = claim("a2", "n1", "allegation", "Zelensky said the Sumy strike deliberately "
+                    "targeted civilians.", speaker="Zelensky", speaker_actor="Ukraine",
+                    accused="the Sumy strike", accused_actor="Sumy Strike")
+    [alert] = find_contradictions(geolocated, [strike, mourned, denial],
+                                  {"d1": PairSignal(0.3)})
+    assert alert.answers == ("d1",)

@@ -129,3 +129,28 @@ def test_a_paramilitary_force_is_no_states_force() -> None:
     soldiers = replace(charge, accused="government forces")
     assert "Sudanese Armed Forces" in parties.blamed_sides(soldiers, [army, soldiers])
 
+
+
+def test_a_ruling_military_council_is_a_state_organ_and_a_security_council_is_not() -> None:
+    from monitor.detect.speakers import is_role
+
+    assert is_role("the military council") and is_role("the Transitional Military Council")
+    assert not is_role("the Security Council") and not is_role("the council")
+
+
+def test_a_negation_after_a_new_said_clears_nobody_named_before_it() -> None:
+    text = ("Kharkiv's mayor called the attack a deliberate blow by Russian forces against "
+            "ordinary people and said there was no military facility near the mall.")
+    assert parties.cleared_sides(text) == set()
+    assert parties.cleared_sides("Russian forces did not strike the mall, the ministry said.") \
+        == {"Russia"}
+
+
+def test_armed_men_killing_travellers_is_a_charge_about_war() -> None:
+    charge = claim("c1", "a1", "allegation", "Armed men stopped a passenger bus and opened "
+                   "fire, killing 16 people, the regional bureau said.",
+                   speaker="the regional bureau", accused="Armed men")
+    assert is_armed_dispute(charge, [charge])
+    leak = claim("c2", "a1", "allegation", "The opposition said the minister leaked the "
+                 "budget to his men.", speaker="The opposition", accused="the minister")
+    assert not is_armed_dispute(leak, [leak])

@@ -253,7 +253,19 @@ def _blames_another(claim: Claim, story: Sequence[Claim], defended: frozenset[st
     one that denied), not the denier or a bystander."""
     if claim.stance != "allegation":
         return False
-    return bool((parties.blamed_sides(claim, story) - defended) & parties.parties_accused(story))
+    others = {s for s in parties.blamed_sides(claim, story) - defended if not _an_act(s)}
+    return bool(others & parties.parties_accused(story))
+
+
+def _an_act(name: str) -> bool:
+    """A name the parser took for a party that names an act of war ("the Sumy strike")."""
+    words = name.lower().split()
+    return bool(words) and words[-1].rstrip("s") in _ACT_WORDS
+
+
+# Head nouns of an act of war, not of anyone who could be blamed for one.
+_ACT_WORDS = frozenset("""strike airstrike attack shelling bombing bombardment raid missile
+    rocket drone explosion blast ambush assault barrage shell bomb operation""".split())
 
 
 def _observer(claim: Claim) -> bool:

@@ -172,13 +172,19 @@ def is_known(actor: str) -> bool:
     return actor == UNNAMED_STATE or bool(actor) and bool(known_actor(actor))
 
 
+# Where a statement's clause ends: a new sentence, "but", or a new thing said ("and that",
+# "and said there was no ...": the negation there is not about the party named before).
+_CLAUSE_BREAK = re.compile(
+    r"[;.]|\band that\b|\bbut\b|\band (?:said|added|says|adds|insisted|stressed)\b|,\s*saying\b")
+
+
 @lru_cache(maxsize=4096)
 def cleared_sides(text: str) -> frozenset[str]:
     """The sides a denial names as not having done it: a named party followed closely by a
     negation ("Russian forces had not fired", "claims the Syrian Arab Army used toxic gas
     were fabricated"), not one it blames ("the Turkish army fired the shells")."""
     found: set[str] = set()
-    for clause in re.split(r"[;.]|\band that\b|\bbut\b", text):
+    for clause in _CLAUSE_BREAK.split(text):
         words = clause.split()
         for i in range(len(words)):
             head = " ".join(words[i:i + 4])

@@ -57,11 +57,18 @@ STATE_ORGANS = frozenset("""ministry military army air force forces armed defenc
     transitional gendarmerie navy naval infantry service communication communications""".split())
 
 
+# Words that make a council the ruling organ of a state ("the military council", "the
+# Transitional Sovereignty Council").
+_RULING = frozenset({"military", "transitional", "sovereign", "sovereignty"})
+
+
 @lru_cache(maxsize=8192)  # asked for every claim of every article a story loads
 def is_role(name: str) -> bool:
     """True for a speaker named only by a role: "The spokesman", "the military's statement",
     "the 6th Infantry Division", "the government spokesman and communication minister"."""
     words = _words(name) - {"national"}  # "the National Police Service"; not "National" alone
+    if words & _RULING:  # "the military council" rules a state; "the Security Council" not
+        words -= {"council"}
     return bool(words) and words <= ROLE_WORDS
 
 

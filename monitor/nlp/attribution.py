@@ -87,6 +87,17 @@ _ACTS = frozenset("""strike airstrike attack shelling bombing bombardment raid m
 # Last words of a headline prefix that names a topic, not a speaker ("Ukraine war: ...").
 _TOPIC_WORDS = frozenset("""war wars conflict crisis live latest update updates explained
     explainer analysis fighting offensive talks ceasefire truce news briefing""".split())
+# Military ranks before a name: "Major General Kyaw Thet Naing" names no organisation.
+_RANKS = frozenset("""gen general col colonel maj major lt lieutenant brig brigadier capt
+    captain adm admiral sgt sergeant cpl corporal commodore marshal field""".split())
+# An outlet relaying another's words: "repeated / cited / carried the ministry's statement".
+_RELAY = frozenset("""repeat repeats repeated reiterated reiterates cite cites cited quote quotes
+    quoted carry carries carried echo echoes echoed relay relays relayed publish publishes
+    published reproduced aired broadcast broadcasts circulated""".split())
+_STATEMENTS = frozenset("""statement remark comment denial account word claim version
+    assertion position line announcement""".split())
+_MEDIA_NOUNS = frozenset("""paper newspaper daily weekly tabloid channel broadcaster station
+    television tv radio agency outlet website site network""".split())
 _CLAUSES = frozenset({"appos", "relcl", "acl", "advcl"})
 _QUOTE = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
 _COLON = re.compile(r"^\s*([A-Z][^:]{1,60}?)\s*:\s+\S")
@@ -182,6 +193,9 @@ def _speaker_source(sent: Span) -> tuple[Token | None, Token | None, bool]:
     """(reporting verb, subject token, reported?) in order of preference."""
     if _speaking_prefix(sent):  # "Armenian MoD: Azerbaijani claim that ... is disinformation"
         return None, None, True
+    relay = _relayed(sent)
+    if relay is not None:
+        return relay[0], relay[1], True
     verbs = sorted((t for t in sent if _is_verb(t, REPORTING) and not _inside_relative(t)),
                    key=lambda t: (_depth(t), t.i))
     for verb in verbs:
@@ -201,6 +215,36 @@ def _speaker_source(sent: Span) -> tuple[Token | None, Token | None, bool]:
     if subject is not None and _agent_like(subject):
         return root, subject, bool(verbs)
     return (verbs[0] if verbs else None), None, False
+
+
+def _relayed(sent: Span) -> tuple[Token, Token] | None:
+    """(verb, owner) of an outlet relaying another's statement: in "The state-run daily
+    repeated the military council's statement that ..." the council speaks, not the daily."""
+    for verb in sent:
+        if not verb.tag_.startswith("VB") or verb.lower_ not in _RELAY:
+            continue
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        said = next((c for c in verb.children if c.dep_ == "dobj"
+                     and c.lower_.rstrip("s") in _STATEMENTS), None)
+        if subject is None or said is None or not _outlet_like(subject):
+            continue
+        owner = next((c for c in said.children if c.dep_ == "poss" and c.tag_ != "PRP$"), None)
+        if owner is None:
+            by = next((c for c in said.children if c.dep_ == "prep"
+                       and c.lower_ in ("by", "of", "from")), None)
+            owner = next((c for c in by.children if c.dep_ == "pobj"), None) if by else None
+        if owner is not None:
+            return verb, owner
+    return None
+
+
+def _outlet_like(subject: Token) -> bool:
+    """A media noun ("the paper", "the state-run daily") or a proper name that is no known
+    party (the outlet's own name)."""
+    if subject.lower_ in _MEDIA_NOUNS:
+        return True
+    return subject.tag_ == "NNP" and not known_actor(_phrase(subject)) and \
+        subject.lower_ not in _AGENT_WORDS
 
 
 def _inside_relative(verb: Token) -> bool:
@@ -317,7 +361,7 @@ def _person_in(subject: Token) -> tuple[str, str] | None:
         return None
     left = [t for t in subject.subtree if t.i < ent.start and t.dep_ not in ("det", "punct")]
     while left and (left[-1].lower_ in ROLE_NOUNS or left[-1].tag_ in ("NN", "NNP") and
-                    left[-1].lower_.rstrip(".") in ("gen", "col", "maj", "lt", "brig", "capt")):
+                    left[-1].lower_.rstrip(".") in _RANKS):
         left.pop()
     org = " ".join(t.text for t in left if t.tag_ != "POS")
     return ent.text, org
