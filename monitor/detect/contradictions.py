@@ -46,6 +46,7 @@ from monitor.detect.denials import (
     match,
 )
 from monitor.nlp.actors import actor_kind
+from monitor.nlp.attribution import ACTS
 from monitor.records import Alert, Casualties, Claim
 from monitor.text import short_id
 
@@ -264,8 +265,7 @@ def _an_act(name: str) -> bool:
 
 
 # Head nouns of an act of war, not of anyone who could be blamed for one.
-_ACT_WORDS = frozenset("""strike airstrike attack shelling bombing bombardment raid missile
-    rocket drone explosion blast ambush assault barrage shell bomb operation""".split())
+_ACT_WORDS = ACTS | {"operation"}
 
 
 def _observer(claim: Claim) -> bool:

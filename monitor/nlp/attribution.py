@@ -30,7 +30,7 @@ from typing import Any
 from monitor.nlp.actors import is_country, known_actor
 from monitor.nlp.numbers import normalise_date
 
-__all__ = ["Attribution", "Context", "attribute", "lemma", "REPORTING"]
+__all__ = ["ACTS", "Attribution", "Context", "attribute", "lemma", "REPORTING"]
 
 Token = Any  # spacy.tokens.Token (spaCy is never imported here)
 Span = Any  # spacy.tokens.Span or Doc
@@ -82,7 +82,7 @@ _AGENT_WORDS = ORG_HEADS | ROLE_NOUNS | PARTIES | frozenset(
     "investigation inquiry panel witness survivor resident villager relative activist".split())
 # Head nouns of an act of war: a sentence whose subject is one tells what happened, and
 # nobody says it ("Russian missile strike kills 12").
-_ACTS = frozenset("""strike airstrike attack shelling bombing bombardment raid missile rocket
+ACTS = frozenset("""strike airstrike attack shelling bombing bombardment raid missile rocket
     drone explosion blast ambush assault barrage shell bomb""".split())
 # Last words of a headline prefix that names a topic, not a speaker ("Ukraine war: ...").
 _TOPIC_WORDS = frozenset("""war wars conflict crisis live latest update updates explained
@@ -200,7 +200,7 @@ def _speaker_source(sent: Span) -> tuple[Token | None, Token | None, bool]:
                    key=lambda t: (_depth(t), t.i))
     for verb in verbs:
         subject = _subject(verb) or _trailing_name(verb)
-        if subject is not None and subject.lower_.rstrip("s") not in _ACTS:  # "the strike
+        if subject is not None and subject.lower_.rstrip("s") not in ACTS:  # "the strike
             return verb, subject, True  # hit a meeting and said ...": a misparse, no speaker
     for token in sent:
         if token.lower_ == "according":
@@ -292,7 +292,7 @@ def _agent_like(subject: Token) -> bool:
         return True
     text = _phrase(subject)
     word = subject.lower_
-    if word.rstrip("s") in _ACTS:  # "Turkish drone strike kills three": the act, no speaker
+    if word.rstrip("s") in ACTS:  # "Turkish drone strike kills three": the act, no speaker
         return False
     return bool(known_actor(text)) or bool({word, word.rstrip("s")} & _AGENT_WORDS)
 
