@@ -194,3 +194,21 @@ def test_a_rank_before_a_name_is_no_organisation(nlp: Any) -> None:
                   "General Kyaw Thet Naing of the military's information team said.")
     assert a.speaker == "Kyaw Thet Naing"
     assert a.speaker_org == "military's information team"
+
+
+def test_an_outlet_reporting_a_statement_gives_the_statements_subject_as_speaker(nlp: Any) -> None:
+    a = read(nlp, "The navy has again rejected the fishermen's account of the sinking, the "
+                  "Coastal Herald reported, citing a naval statement issued on Monday.")
+    assert a.speaker == "The navy"
+    repeated = read(nlp, "The coastguard repeated that the boat carried smugglers, the Coastal "
+                         "Herald reported, citing its statement.")
+    assert repeated.speaker == "The coastguard"
+    # an outlet reporting an event, no statement, stays the speaker
+    b = read(nlp, "Four boats sank in the storm, the Coastal Herald reported.")
+    assert b.speaker == "the Coastal Herald"
+
+
+def test_a_numbered_unit_before_a_headline_colon_is_the_speaker(nlp: Any) -> None:
+    a = read(nlp, "4th ID: no shells fired at the village; rebel mortars caused the blasts")
+    assert a.speaker == "4th ID"
+

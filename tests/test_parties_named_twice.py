@@ -57,6 +57,16 @@ def test_a_denial_names_an_unknown_or_numbered_party_whose_claim_it_rejects() ->
                                 [three_r]) == {"3R"}
 
 
+def test_an_unknown_acronyms_claim_is_the_claim_of_the_speaker_so_named() -> None:
+    front = claim("f1", "a1", "allegation", "He said soldiers burned the huts.", speaker="He",
+                  speaker_actor="FPK")
+    owners = parties.claim_owners("The army dismissed as lies the FPK's claim that troops "
+                                  "burned huts", [front], "Chad")
+    assert owners == {"FPK"}
+    # an acronym no speaker of the story bears names nobody
+    assert parties.claim_owners("The army dismissed the UPK's claim", [front]) == set()
+
+
 def test_the_armys_claim_is_the_claim_of_the_storys_one_state() -> None:
     army = claim("s1", "a1", "denial", "The army carried out no operation.",
                  speaker="Sudanese Armed Forces spokesman", speaker_actor="Sudanese Armed Forces")
@@ -118,6 +128,11 @@ def test_the_target_of_an_act_is_not_its_accused() -> None:
     headline = claim("c1", "a1", "allegation", "Israeli strike on UN school kills 12",
                      accused="Israeli strike on UN school in Gaza City")
     assert parties.accused_sides(headline) == {"Israel"}
+    # the extractor's actor for the whole phrase is the target's: "operation against the FPK"
+    operation = claim("c2", "a1", "allegation", "Mortar rounds hit homes during an army "
+                      "operation against the FPK.", accused="army operation against the FPK",
+                      accused_actor="FPK")
+    assert parties.accused_sides(operation) == set()
 
 
 def test_a_paramilitary_force_is_no_states_force() -> None:

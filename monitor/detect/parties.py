@@ -137,7 +137,8 @@ def accused_sides(claim: Claim) -> frozenset[str]:
     """Every party named as accused: the canonical actor, each part of "X and Y", and a
     state named by its demonym ("Ukrainian air-defence missile" -> Ukraine)."""
     agent = _TARGET.split(claim.accused, maxsplit=1)[0]  # not the UN in "strike on UN school"
-    names = [claim.accused_actor] + [canonical_actor(p) for p in split_accused(agent)]
+    whole = claim.accused_actor if agent == claim.accused else ""  # nor BIFF in "army
+    names = [whole] + [canonical_actor(p) for p in split_accused(agent)]  # operation against BIFF"
     found = {s for s in (side(n) for n in names) if s and not is_generic(s)}
     return frozenset(found | named_sides(agent))
 
@@ -241,8 +242,10 @@ def _speakers_called(phrase: str, story: Sequence[Claim]) -> set[str]:
     """Sides of the story's speakers whose names contain the phrase's head noun: a known
     party's ("the rebels' accusation": "M23 rebels"), or, for a head that is a name, any
     party's whose name begins with it ("Radaa's claim": the "Radaa Special Deterrence
-    Force")."""
+    Force"); an acronym, the speaker it names ("the MPC's claim": "MPC")."""
     last = phrase.split()[-1].strip("'’")
+    if re.fullmatch(r"[A-Z][A-Z0-9]{1,5}", last):  # "the MPC's claim": a speaker named MPC
+        return {s for s in (speaker_side(c) for c in story) if s == last}
     head = last.lower().rstrip("s'’")
     if len(head) < 4 or head in _GENERIC_HEADS:
         return set()

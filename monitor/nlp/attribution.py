@@ -96,11 +96,14 @@ _RELAY = frozenset("""repeat repeats repeated reiterated reiterates cite cites c
     published reproduced aired broadcast broadcasts circulated""".split())
 _STATEMENTS = frozenset("""statement remark comment denial account word claim version
     assertion position line announcement""".split())
+# What an outlet does with another's statement ("Punch reported"), and a statement said again.
+_OUTLET_VERBS = frozenset("report say write".split())
+_REPEATING = frozenset("repeat repeats repeated reiterate reiterates reiterated".split())
 _MEDIA_NOUNS = frozenset("""paper newspaper daily weekly tabloid channel broadcaster station
     television tv radio agency outlet website site network""".split())
 _CLAUSES = frozenset({"appos", "relcl", "acl", "advcl"})
 _QUOTE = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
-_COLON = re.compile(r"^\s*([A-Z][^:]{1,60}?)\s*:\s+\S")
+_COLON = re.compile(r"^\s*((?:\d+\w*\s+)?[A-Z][^:]{1,60}?)\s*:\s+\S")  # "6th ID: ..."
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,8 @@ def _speaker_source(sent: Span) -> tuple[Token | None, Token | None, bool]:
     for verb in verbs:
         subject = _subject(verb) or _trailing_name(verb)
         if subject is not None and subject.lower_.rstrip("s") not in ACTS:  # "the strike
-            return verb, subject, True  # hit a meeting and said ...": a misparse, no speaker
+            said, speaker = _reported_speech(verb, subject) or (verb, subject)  # hit a
+            return said, speaker, True  # meeting and said ...": a misparse, no speaker
     for token in sent:
         if token.lower_ == "according":
             for to in (c for c in token.children if c.lower_ == "to"):
@@ -215,6 +219,22 @@ def _speaker_source(sent: Span) -> tuple[Token | None, Token | None, bool]:
     if subject is not None and _agent_like(subject):
         return root, subject, bool(verbs)
     return (verbs[0] if verbs else None), None, False
+
+
+def _reported_speech(verb: Token, subject: Token) -> tuple[Token, Token] | None:
+    """(verb, subject) of the statement an outlet reports: in "The military has again
+    rejected the report, Punch reported, citing ..." the military speaks, not Punch."""
+    if _lemma_of(verb.lower_) not in _OUTLET_VERBS or not _outlet_like(subject):
+        return None
+    said = [c for c in verb.children if c.dep_ == "ccomp"]
+    if verb.dep_ == "parataxis":  # "The coastguard repeated that ..., the Herald reported"
+        said.append(verb.head)
+    for statement in said:
+        if _is_verb(statement, REPORTING) or statement.lower_ in _REPEATING:
+            speaker = _subject(statement)
+            if speaker is not None and speaker.lower_ not in _MEDIA_NOUNS:
+                return statement, speaker
+    return None
 
 
 def _relayed(sent: Span) -> tuple[Token, Token] | None:
