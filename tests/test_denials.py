@@ -626,6 +626,10 @@ def test_witnesses_or_a_broadcaster_rejecting_a_partys_claim_deny_nothing() -> N
                       "saying the building held only detainees.", speaker="Eleven witnesses",
                       speaker_actor="Eleven Witnesses", hours=5)
     assert find_denials(witnesses, [coalition]) == []
+    for who in ("Civil society leaders in the town", "Community leaders", "The analysts",
+                "Medical staff at the two hospitals"):
+        other = replace(witnesses, speaker=who, speaker_actor=who.title())
+        assert find_denials(other, [coalition]) == [], who
     houthis = replace(witnesses, id="h1", speaker="Houthi spokesman", speaker_org="",
                       speaker_actor="Houthis", text="The Houthis rejected the coalition's "
                       "claim, saying the building held only detainees.")

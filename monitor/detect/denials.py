@@ -349,7 +349,8 @@ _REPORTERS = frozenset("""witness witnesses resident residents broadcaster broad
     television tv radio agency newspaper news journalist journalists reporter reporters
     correspondent villagers survivors relatives families doctors medics hospital footage
     imagery satellite video videos photos photographs images records evidence analysis
-    investigators researchers experts commission rights watchdog observatory monitors""".split())
+    investigators researchers experts commission rights watchdog observatory monitors
+    analyst analysts medical hospitals nurses paramedics society community""".split())
 
 
 def _state_answers_generic(denial: Claim, other: Claim, story: Sequence[Claim]) -> bool:
