@@ -136,9 +136,10 @@ def speaker_side(claim: Claim) -> str:
 def accused_sides(claim: Claim) -> frozenset[str]:
     """Every party named as accused: the canonical actor, each part of "X and Y", and a
     state named by its demonym ("Ukrainian air-defence missile" -> Ukraine)."""
-    agent = _TARGET.split(claim.accused, maxsplit=1)[0]  # not the UN in "strike on UN school"
-    whole = claim.accused_actor if agent == claim.accused else ""  # nor BIFF in "army
-    names = [whole] + [canonical_actor(p) for p in split_accused(agent)]  # operation against BIFF"
+    # not the UN in "strike on UN school", nor BIFF in "army operation against BIFF"
+    agent = _TARGET.split(claim.accused, maxsplit=1)[0]
+    whole = claim.accused_actor if agent == claim.accused else ""
+    names = [whole] + [canonical_actor(p) for p in split_accused(agent)]
     found = {s for s in (side(n) for n in names) if s and not is_generic(s)}
     return frozenset(found | named_sides(agent))
 

@@ -98,7 +98,7 @@ _STATEMENTS = frozenset("""statement remark comment denial account word claim ve
     assertion position line announcement""".split())
 # What an outlet does with another's statement ("Punch reported"), and a statement said again.
 _OUTLET_VERBS = frozenset("report say write".split())
-_REPEATING = frozenset("repeat repeats repeated reiterate reiterates reiterated".split())
+_REPEATING = frozenset(w for w in _RELAY if w.startswith(("repeat", "reiterat")))
 _MEDIA_NOUNS = frozenset("""paper newspaper daily weekly tabloid channel broadcaster station
     television tv radio agency outlet website site network""".split())
 _CLAUSES = frozenset({"appos", "relcl", "acl", "advcl"})
@@ -203,9 +203,10 @@ def _speaker_source(sent: Span) -> tuple[Token | None, Token | None, bool]:
                    key=lambda t: (_depth(t), t.i))
     for verb in verbs:
         subject = _subject(verb) or _trailing_name(verb)
-        if subject is not None and subject.lower_.rstrip("s") not in ACTS:  # "the strike
-            said, speaker = _reported_speech(verb, subject) or (verb, subject)  # hit a
-            return said, speaker, True  # meeting and said ...": a misparse, no speaker
+        # "the strike hit a meeting and said ...": a misparse, no speaker
+        if subject is not None and subject.lower_.rstrip("s") not in ACTS:
+            said, speaker = _reported_speech(verb, subject) or (verb, subject)
+            return said, speaker, True
     for token in sent:
         if token.lower_ == "according":
             for to in (c for c in token.children if c.lower_ == "to"):
