@@ -115,6 +115,14 @@ SETTINGS: dict[str, dict[str, Setting]] = {
         "story_window_hours": Setting(240, "How long a story stays open to new claims.", _positive),
         "denial_threshold": Setting(0.5, "Minimum score of a denial alert.", _unit),
         "contradiction_threshold": Setting(0.5, "Minimum score of a contradiction alert.", _unit),
+        "judge": Setting(
+            True, "Let the answer judge (a cross-encoder reading whole reports) veto and rescue "
+            "denials; see docs/evaluation.md."),
+        "judge_veto": Setting(
+            0.05, "A rule's denial the judge scores below this is dropped.", _unit),
+        "judge_rescue": Setting(
+            0.9, "A denying report the rules matched to nothing raises a denial of the "
+            "reports the judge scores at or above this.", _unit),
     },
     "slack": {
         "channel": Setting("#war-claims", "Channel the alerts are posted to.", _channel),

@@ -22,6 +22,7 @@ from typing import Any
 from monitor.detect.contradictions import find_contradictions
 from monitor.detect.denials import find_denials
 from monitor.detect.detector import Detector, PairModel
+from monitor.detect.judge import AnswerJudge, Thresholds, load_judge
 from monitor.detect.stories import StoryLinker
 
 __all__ = ["Detector", "StoryLinker", "find_contradictions", "find_denials", "load_detection",
@@ -40,8 +41,23 @@ def load_detection(settings: Mapping[str, Any], encoder: Any, pairs: PairModel |
                          window_hours=settings.get("story_window_hours", 240))
     detector = Detector(similar, pairs if pairs is not None else _pair_model(),
                         denial_threshold=settings.get("denial_threshold", 0.5),
-                        contradiction_threshold=settings.get("contradiction_threshold", 0.5))
+                        contradiction_threshold=settings.get("contradiction_threshold", 0.5),
+                        judge=_judge(settings) if settings.get("judge", True) else None)
     return linker, detector
+
+
+def _judge(settings: Mapping[str, Any]) -> AnswerJudge | None:
+    """The packaged answer judge with the `[detection]` thresholds, or None without it."""
+    try:
+        judge = load_judge()
+    except Exception as exc:  # noqa: BLE001 - optional signal: the rules work without it
+        log.warning("answer judge unavailable (%s); denials come from the rules alone", exc)
+        return None
+    if judge is None:
+        return None
+    limits = Thresholds(veto=settings.get("judge_veto", Thresholds.veto),
+                        rescue=settings.get("judge_rescue", Thresholds.rescue))
+    return AnswerJudge(judge.model, limits)
 
 
 def plain_encoder(encoder: Any) -> Any:

@@ -75,7 +75,7 @@ def find_denials(claim: Claim, earlier: Sequence[Claim], story_id: str = "") -> 
         id=short_id("al", claim.id, KIND), kind=KIND, claim_id=claim.id, story_id=story_id,
         answers=tuple(m.claim.id for m in matches), reason=reason(claim, matches),
         score=round((stance_confidence(claim) + strength) / 2, 4),
-        extra={"counter": any(m.counter for m in matches)},
+        extra={"counter": any(m.counter for m in matches), "match": strength},
     )]
 
 
@@ -314,12 +314,12 @@ def _answers_allegation(denial: Claim, other: Claim, story: Sequence[Claim],
                     f"{denial.speaker} {denial.speaker_org} {denial.speaker_actor}")) or (
                 _state_answers_generic(denial, other, story)):
             return Match(other, MATCH_GENERIC, counter=counter)
-    if parties.accused_sides(denial) & accused and not _accuser(denial, other):
+    if parties.accused_sides(denial) & accused and not same_side(denial, other):
         return Match(other, MATCH_ON_BEHALF, counter=counter)
-    if not parties.is_known(denier) and not _accuser(denial, other) and (
+    if not parties.is_known(denier) and not same_side(denial, other) and (
             same_name(denier, other.accused)):  # "AAKG" for "fighters of the Azande Ani Kpi Gbe"
         return Match(other, MATCH_GENERIC, counter=counter)
-    if not other.accused and parties.is_known(denier) and not _accuser(denial, other) and (
+    if not other.accused and parties.is_known(denier) and not same_side(denial, other) and (
             denier in parties.named_sides(other.text)):  # "beatings in Russian detention"
         return Match(other, MATCH_NAMED_ONLY, counter=counter)
     if not parties.is_known(denier):  # "the ministry said": who is cleared, from the text
@@ -419,7 +419,7 @@ def _finding_by_outsider(claim: Claim, story: Sequence[Claim]) -> bool:
     return not speaker or speaker not in parties.parties_accused(story)
 
 
-def _accuser(denial: Claim, other: Claim) -> bool:
+def same_side(denial: Claim, other: Claim) -> bool:
     """True when the denial's speaker made (is on the side of) the allegation."""
     return bool(parties.speaker_side(denial)) and (
         parties.speaker_side(denial) == parties.speaker_side(other))

@@ -13,7 +13,9 @@ Runs inside the article's transaction, after its claims are written. It
    articles make one alert (the strongest sentence is its claim; two known parties denying
    in one report stay two), and a contradiction answering an article the same article
    already denies is dropped (the denial is the event);
-4. marks a re-report (the same party saying the same thing again, in another outlet or a
+4. lets the answer judge (`judge`, a cross-encoder reading whole reports) drop a denial it
+   finds very unlikely and raise one the rules matched to nothing when it is very sure;
+5. marks a re-report (the same party saying the same thing again, in another outlet or a
    rewrite) with `thread_of` = the first alert's id, so it joins that alert's thread.
 It never alerts on a story labelled `other`.
 """
@@ -30,7 +32,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from monitor.detect import parties, speakers
+from monitor.detect import denials, parties, speakers
 from monitor.detect.aliases import resolve_aliases
 from monitor.detect.contradictions import (
     FINDING_SIMILAR_MIN,
@@ -39,7 +41,9 @@ from monitor.detect.contradictions import (
     wants_pair_stance,
 )
 from monitor.detect.denials import find_denials
+from monitor.detect.judge import AnswerJudge, report_text
 from monitor.records import Alert, Article, Claim
+from monitor.text import short_id
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +86,11 @@ class Detector:
     """Denials and contradictions of one article's claims within their story."""
 
     def __init__(self, encoder: Embedder, pairs: PairModel | None = None,
-                 denial_threshold: float = 0.5, contradiction_threshold: float = 0.5) -> None:
+                 denial_threshold: float = 0.5, contradiction_threshold: float = 0.5,
+                 judge: AnswerJudge | None = None) -> None:
         self.encoder = encoder
         self.pairs = pairs
+        self.judge = judge
         self.thresholds = {"denial": denial_threshold, "contradiction": contradiction_threshold}
 
     def prepare(self, articles: Sequence[Article],
@@ -110,11 +116,14 @@ class Detector:
         signals = self._signals(claims, earlier, vectors)
         found = [a for c in claims for a in self._find(c, earlier, signals, story_id)]
         known = {c.id: c for c in [*claims, *earlier]}
-        alerts = drop_answered(merge(found, known), {k: c.article_id for k, c in known.items()})
+        alerts = merge(found, known)
+        if self.judge is not None:
+            alerts = self._judged(db, alerts, claims, earlier, known, story_id)
+        alerts = drop_answered(alerts, {k: c.article_id for k, c in known.items()})
         previous = load_alerts(db, story_id, known, exclude=articles)
         alerts = [thread(a, known[a.claim_id], vectors, previous, known) for a in alerts]
         alerts = [a for a in (repeated(a, known[a.claim_id], claims, earlier, previous)
-                              for a in alerts) if a]
+                              for a in alerts) if a and not self._vetoed(a)]
         for alert in alerts:
             log.info("%s alert %s on story %s (score %.2f%s)", alert.kind, alert.id, story_id,
                      alert.score, f", thread of {alert.thread_of}" if alert.thread_of else "")
@@ -126,6 +135,63 @@ class Detector:
         found = find_denials(claim, earlier, story_id) + find_contradictions(
             claim, earlier, mine, story_id)
         return [a for a in found if a.score >= self.thresholds[a.kind]]
+
+    def _judged(self, db: Any, alerts: Sequence[Alert], claims: Sequence[Claim],
+                earlier: Sequence[Claim], known: Mapping[str, Claim],
+                story_id: str) -> list[Alert]:
+        """The rules' alerts, each denial with the judge's score for it (`extra["judge"]`:
+        the best over the reports it answers), plus the denials the judge rescues (one per
+        new report the rules found no denial in). The veto comes after threading
+        (`_vetoed`): a re-report joins its thread whatever the judge thinks of it."""
+        assert self.judge is not None
+        answerable = [e for e in earlier if _answerable(e, earlier)]
+        denied = {known[a.claim_id].article_id for a in alerts if a.kind == "denial"}
+        asks: dict[tuple[str, str], None] = {}
+        for alert in alerts:
+            if alert.kind == "denial":
+                new = known[alert.claim_id].article_id
+                asks.update({(known[c].article_id, new): None for c in alert.answers if c in known})
+        rescuable = {c.article_id: c for c in sorted(
+            (c for c in claims if _denying(c) and c.article_id not in denied),
+            key=lambda c: -c.stance_score)}
+        asks.update({(e.article_id, new): None for new in rescuable for e in answerable})
+        if not asks:
+            return list(alerts)
+        reports = load_reports(db, {a for pair in asks for a in pair})
+        keys = [k for k in asks if k[0] in reports and k[1] in reports]
+        score = dict(zip(keys, self.judge.scores(
+            [(reports[e], reports[n]) for e, n in keys]), strict=True))
+        out = []
+        for alert in alerts:
+            if alert.kind == "denial":
+                new = known[alert.claim_id].article_id
+                best = max((score.get((known[c].article_id, new), 1.0)
+                            for c in alert.answers if c in known), default=1.0)
+                alert = replace(alert, extra={**alert.extra, "judge": round(best, 4)})
+            out.append(alert)
+        for new, claim in rescuable.items():
+            answered = [e for e in answerable if not denials.same_side(claim, e)
+                        and score.get((e.article_id, new), 0.0) >= self.judge.thresholds.rescue]
+            if answered:
+                best = max(score[(e.article_id, new)] for e in answered)
+                out.append(judged_denial(claim, answered, best, story_id))
+        return out
+
+    def _vetoed(self, alert: Alert) -> bool:
+        """A new denial (no re-report) the judge scored below its veto threshold, unless the
+        rules are sure whom it answers (`denials.CHAINED`: the accused party itself or one
+        speaking for it, the party a counter-claim blames, or a denial naming the claim's
+        owner). The judge learnt from the corpus's reports and reads other styles less surely
+        (the seed's one-sentence items), so it overrules only the rules' weaker evidence: a
+        speaker they could not place, an accused named generically, a justification."""
+        if self.judge is None or alert.kind != "denial" or alert.thread_of:
+            return False
+        match, judged = alert.extra.get("match", 0.0), alert.extra.get("judge", 1.0)
+        assert isinstance(match, float | int) and isinstance(judged, float | int)
+        if match >= denials.CHAINED or judged >= self.judge.thresholds.veto:
+            return False
+        log.info("answer judge drops denial %s (%.3f)", alert.id, judged)
+        return True
 
     def _vectors(self, db: Any, claims: Sequence[Claim]) -> dict[str, np.ndarray]:
         """Every claim's sentence embedding: stored ones read back, missing ones computed and
@@ -159,6 +225,40 @@ class Detector:
             return {}
         predictions = self.pairs.predict([(texts[e].text, texts[c].text) for c, e in keys])
         return {k: float(p[1].get("against", 0.0)) for k, p in zip(keys, predictions, strict=True)}
+
+
+def _answerable(claim: Claim, story: Sequence[Claim]) -> bool:
+    """An earlier claim a rescued denial may answer: an allegation (or a counter-claim)
+    about war."""
+    return (claim.stance == "allegation" or parties.is_counter_claim(claim)) and (
+        denials.is_armed_dispute(claim, story))
+
+
+def _denying(claim: Claim) -> bool:
+    """A sentence that may carry a denial the rules matched to nothing: a denial proper, or
+    a party's account of its act as a hit on a legitimate target; someone must say it."""
+    said = bool(claim.speaker.strip() or parties.speaking_for(claim))
+    return said and (parties.is_denial(claim) or bool(denials.JUSTIFYING.search(claim.text)))
+
+
+def judged_denial(claim: Claim, answered: Sequence[Claim], probability: float,
+                  story_id: str) -> Alert:
+    """A denial the judge found the rules missing: `claim` answering `answered`."""
+    matches = [denials.Match(e, probability, False) for e in answered]
+    return Alert(
+        id=short_id("al", claim.id, denials.KIND), kind=denials.KIND, claim_id=claim.id,
+        story_id=story_id, answers=tuple(e.id for e in answered),
+        reason=f"{denials.reason(claim, matches)} (answer judge {probability:.2f})",
+        score=round(probability, 4), extra={"counter": False, "judge": round(probability, 4)})
+
+
+def load_reports(db: Any, article_ids: Iterable[str]) -> dict[str, str]:
+    """What the judge reads of each article: its title and summary (or text)."""
+    ids = sorted(set(article_ids))
+    marks = ",".join("?" * len(ids))
+    rows = db.execute(f"select id, title, summary, text from articles where id in ({marks})",
+                      ids).fetchall() if ids else []
+    return {r[0]: report_text(r[1] or "", r[2] or r[3] or "") for r in rows}
 
 
 def merge(alerts: Sequence[Alert], claims: Mapping[str, Claim]) -> list[Alert]:

@@ -116,12 +116,15 @@ def _tensors(
     return {k: torch.from_numpy(v) for k, v in encode_pairs(tokenizer, pairs, max_length).items()}
 
 
-def train_net(data: Sequence[Pair], hp: HParams) -> PairNet:
+def train_net(data: Sequence[Pair], hp: HParams, labels: Sequence[str] = LABELS,
+              weights: Sequence[float] | None = None) -> PairNet:
+    """Fine-tune the encoder with a linear head over `labels`; `weights`: per-class loss
+    weights (default: equal)."""
     from transformers import AutoModel, get_linear_schedule_with_warmup
 
     seed_everything(hp.seed, hp.threads)
     tokenizer = load_tokenizer()
-    net = PairNet(AutoModel.from_pretrained(encoder_path(), local_files_only=True), len(LABELS))
+    net = PairNet(AutoModel.from_pretrained(encoder_path(), local_files_only=True), len(labels))
     decay = [p for n, p in net.named_parameters() if "bias" not in n and "LayerNorm" not in n]
     no_decay = [p for n, p in net.named_parameters() if "bias" in n or "LayerNorm" in n]
     optimizer = torch.optim.AdamW(
@@ -134,7 +137,8 @@ def train_net(data: Sequence[Pair], hp: HParams) -> PairNet:
     steps = hp.epochs * ((len(data) + hp.batch_size - 1) // hp.batch_size)
     schedule = get_linear_schedule_with_warmup(  # type: ignore[no-untyped-call]
         optimizer, int(hp.warmup * steps), steps)
-    targets = torch.tensor([LABELS.index(p.label) for p in data])
+    targets = torch.tensor([list(labels).index(p.label) for p in data])
+    class_weights = torch.tensor(weights, dtype=torch.float32) if weights else None
     generator = torch.Generator().manual_seed(hp.seed)
     net.train()
     for epoch in range(hp.epochs):
@@ -144,7 +148,8 @@ def train_net(data: Sequence[Pair], hp: HParams) -> PairNet:
             batch = _tensors(
                 tokenizer, [(data[i].claim, data[i].statement) for i in idx], hp.max_length
             )
-            loss = torch.nn.functional.cross_entropy(net(**batch), targets[idx])
+            loss = torch.nn.functional.cross_entropy(
+                net(**batch), targets[idx], weight=class_weights)
             optimizer.zero_grad()
             loss.backward()  # type: ignore[no-untyped-call]
             torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -223,11 +228,12 @@ def export(net: PairNet, hp: HParams, out_dir: Path) -> tuple[Path, Path]:
     return fp32, int8
 
 
-def write_weights(net: PairNet, hp: HParams, out_dir: Path, facts: dict[str, Any]) -> Path:
+def write_weights(net: PairNet, hp: HParams, out_dir: Path, facts: dict[str, Any],
+                  labels: Sequence[str] = LABELS) -> Path:
     """Tokenizer, config.json and the int8 graph into out_dir; returns the fp32 graph's path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(encoder_path() / TOKENIZER_FILE, out_dir / TOKENIZER_FILE)
-    config = {"labels": list(LABELS), "max_length": hp.max_length, "hparams": asdict(hp)}
+    config = {"labels": list(labels), "max_length": hp.max_length, "hparams": asdict(hp)}
     (out_dir / CONFIG_FILE).write_text(json.dumps(config | facts, indent=2) + "\n")
     return export(net, hp, out_dir)[0]
 
