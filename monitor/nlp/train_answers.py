@@ -19,9 +19,9 @@ splits' pairs no better (ROC AUC 0.9918 against 0.9923) and the detector found o
 fewer there, and it still scored the seed's one-sentence denial low (`Detector` lets the
 judge overrule only the rules' weaker evidence for that reason).
 
-The splits in `HELD_OUT` are never trained on: the detector's thresholds for the judge
-are chosen on them (`--validate` prints the pair-level figures there), and the splits written
-after them are for evaluation only. This is a training entry point: it imports torch.
+The splits in `HELD_OUT` are never trained on: the detector's thresholds for the judge were
+chosen on blind20 to blind22 (the pair-level figures there go into config.json), and blind23
+and blind24, written after the judge, are for evaluation only. This is a training entry point: it imports torch.
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ from monitor.nlp.pairs import CONFIG_FILE, MODEL_FILE, load_pair_stance
 log = logging.getLogger(__name__)
 
 TIMELINES = Path(__file__).resolve().parents[2] / "corpus" / "timelines" / "timelines.jsonl"
-HELD_OUT = frozenset({"blind20", "blind21", "blind22"})
+VALIDATION = frozenset({"blind20", "blind21", "blind22"})  # the judge's thresholds
+EVALUATION = frozenset({"blind23", "blind24"})  # the detector's reported figures
+HELD_OUT = VALIDATION | EVALUATION
 EASY_SHARE = 0.35
 MAX_LENGTH = 256
 DENYING = re.compile(
@@ -118,13 +120,13 @@ def _pick(views: Sequence[str], cut: float, rng: random.Random) -> str:
 
 def split_rows(rows: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]],
                                                          list[dict[str, Any]]]:
-    """(training timelines, held-out timelines): no split of `HELD_OUT` is trained on, nor
+    """(training timelines, validation timelines): no split of `HELD_OUT` is trained on, nor
     any split not yet in `eval_timelines.SPLITS` (a blind split being written)."""
     from monitor.detect.eval_timelines import SPLITS
 
     known = set(SPLITS) - HELD_OUT
     return ([r for r in rows if r.get("split") in known],
-            [r for r in rows if r.get("split") in HELD_OUT])
+            [r for r in rows if r.get("split") in VALIDATION])
 
 
 def pair_figures(scores: Sequence[float], labels: Sequence[str]) -> dict[str, Any]:
@@ -169,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     facts = {"train_pairs": len(train), "train_answers": positives, "cut": args.cut,
              "train_timelines": len(train_rows),
              "train_minutes": round((time.perf_counter() - start) / 60, 1),
-             "held_out_splits": sorted(HELD_OUT)}
+             "held_out_splits": sorted(VALIDATION)}
     fp32 = write_weights(net, hp, args.out, facts, LABELS)
     judge = load_pair_stance(args.out, 2, MODEL_FILE)
     scores = [float(p) for p in judge.probabilities(
