@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--runtime", default=None)
     parser.add_argument("--batch", type=int, default=None, help="encoder batch size")
     parser.add_argument("--threads", type=int, default=None, help="encoder CPU threads")
+    parser.add_argument("--no-judge", action="store_true", help="denials from the rules alone")
     args = parser.parse_args()
     if not ARCHIVE.exists():
         sys.exit(f"{ARCHIVE} is not present")
@@ -40,6 +41,8 @@ def main() -> None:
         cfg = config_mod.with_overrides(cfg, classification={"threads": args.threads})
     if args.batch:
         cfg = config_mod.with_overrides(cfg, classification={"batch_size": args.batch})
+    if args.no_judge:
+        cfg = config_mod.with_overrides(cfg, detection={"judge": False})
     lines = [json.dumps(i) for i in items(args.items)]
     start = time.perf_counter()
     cpu0 = time.process_time()

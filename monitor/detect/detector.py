@@ -41,7 +41,7 @@ from monitor.detect.contradictions import (
     wants_pair_stance,
 )
 from monitor.detect.denials import find_denials
-from monitor.detect.judge import AnswerJudge, report_text
+from monitor.detect.judge import MAX_REPORTS, AnswerJudge, report_text
 from monitor.records import Alert, Article, Claim
 from monitor.text import short_id
 
@@ -145,6 +145,8 @@ class Detector:
         (`_vetoed`): a re-report joins its thread whatever the judge thinks of it."""
         assert self.judge is not None
         answerable = [e for e in earlier if _answerable(e, earlier)]
+        latest = list(dict.fromkeys(e.article_id for e in answerable))[-MAX_REPORTS:]
+        answerable = [e for e in answerable if e.article_id in latest]
         denied = {known[a.claim_id].article_id for a in alerts if a.kind == "denial"}
         asks: dict[tuple[str, str], None] = {}
         for alert in alerts:

@@ -28,12 +28,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from monitor.nlp.pairs import MODEL_FILE, PairStance, load_pair_stance
+from monitor.nlp.pairs import MODEL_FILE, TOKENIZER_FILE, PairStance, open_session, read_config
 
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "nlp" / "weights" / "answers"
 LABELS: tuple[str, ...] = ("answers", "other")
 POSITIVE = "answers"
 MAX_CHARS = 700  # of a report's title and summary: the lead carries who said what
+MAX_REPORTS = 12  # the latest earlier reports a rescue reads (a long story's first days are old)
+BATCH = 1  # pairs per run: int8 activations are scaled per run, so one pair a run keeps each
+# score independent of its neighbours (as the encoder's one text a run); batches of 32 took 0.5 GB
 
 
 def report_text(title: str, body: str) -> str:
@@ -67,6 +70,13 @@ class AnswerJudge:
 @lru_cache(maxsize=2)
 def load_judge(weights_dir: Path = WEIGHTS_DIR, threads: int | None = None) -> AnswerJudge | None:
     """The committed judge, loaded once per process; None when its weights are absent."""
+    from tokenizers import Tokenizer
+
     if not (weights_dir / MODEL_FILE).is_file():
         return None
-    return AnswerJudge(load_pair_stance(weights_dir, threads))
+    config = read_config(weights_dir)
+    model = PairStance(open_session(weights_dir / MODEL_FILE, threads),
+                       Tokenizer.from_file(str(weights_dir / TOKENIZER_FILE)),
+                       labels=config["labels"], max_length=int(config["max_length"]),
+                       batch_size=BATCH)
+    return AnswerJudge(model)
