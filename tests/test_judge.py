@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from monitor.detect.detector import Detector
-from monitor.detect.judge import LABELS, AnswerJudge, Thresholds, load_judge, report_text
+from monitor.detect.judge import LABELS, AnswerJudge, Thresholds, load_judge
 from monitor.nlp.train_answers import build, timeline_pairs
 from monitor.records import Claim
 from monitor.store import Store
@@ -178,19 +178,16 @@ def test_building_keeps_every_answer_and_hard_pair() -> None:
     assert all("denies" in p.statement for p in kept)
 
 
-def test_the_shipped_judge_ranks_an_answer_above_an_unrelated_report() -> None:
+def test_the_shipped_judge_ranks_answers_first_on_a_split_it_never_read() -> None:
+    """Every report pair of 16 timelines of blind24 (written after the judge was trained):
+    the reports that answer an earlier one rank above the others."""
+    from monitor.nlp.train_answers import EVALUATION, load_rows, pair_figures
+
     judge = load_judge()
     assert judge is not None, "monitor/nlp/weights/answers/ is part of the package"
-    charge = report_text(
-        "Drone strike on Dembecha market kills 12, residents say",
-        "Residents of Dembecha in Ethiopia's Amhara region said a drone operated by the "
-        "federal army struck the town's Saturday market, killing 12 civilians.")
-    answer = report_text(
-        "Ethiopian army rejects Dembecha market strike claims",
-        "The Ethiopian National Defence Force denied striking the market in Dembecha, calling "
-        "the reports fabricated, and said its forces only targeted armed fighters.")
-    unrelated = report_text(
-        "Addis Ababa hosts regional trade fair",
-        "Traders from across East Africa gathered in the Ethiopian capital for a trade fair.")
-    yes, no, backwards = judge.scores([(charge, answer), (charge, unrelated), (answer, charge)])
-    assert yes > 0.5 > max(no, backwards)
+    assert "blind24" in EVALUATION
+    rows = [r for r in load_rows() if r.get("split") == "blind24"][:16]
+    pairs = [p for r in rows for p, _ in timeline_pairs(r)]
+    figures = pair_figures(judge.scores([(p.claim, p.statement) for p in pairs]),
+                           [p.label for p in pairs])
+    assert figures["positives"] >= 10 and figures["roc_auc"] >= 0.95
