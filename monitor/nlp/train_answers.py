@@ -3,6 +3,7 @@
 Reproduce the committed weights (CPU, fixed seeds, about half an hour on 2 cores):
 
     python -m monitor.nlp.train_answers          # writes monitor/nlp/weights/answers/
+    python -m monitor.nlp.train_answers --figures  # the committed judge on held-out pairs
 
 The examples are pairs of reports from the labelled story timelines of
 `corpus/timelines/timelines.jsonl`: (earlier report, later report) is `answers` when the
@@ -145,16 +146,35 @@ def pair_figures(scores: Sequence[float], labels: Sequence[str]) -> dict[str, An
     return {"pairs": len(s), "positives": int(y.sum()), "roc_auc": round(auc, 4), "at": at}
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    from monitor.nlp.train_pairs import HParams, train_net, write_weights
+def figures(splits: Iterable[str]) -> dict[str, Any]:
+    """The committed judge (as the detector runs it) on every report pair of `splits`."""
+    from monitor.detect.judge import load_judge
 
+    judge = load_judge()
+    if judge is None:
+        raise SystemExit(f"no judge weights in {WEIGHTS_DIR}")
+    wanted = set(splits)
+    pairs = [p for r in load_rows() if r.get("split") in wanted for p, _ in timeline_pairs(r)]
+    return pair_figures(judge.scores([(p.claim, p.statement) for p in pairs]),
+                        [p.label for p in pairs])
+
+
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=WEIGHTS_DIR, help="weights folder")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--limit", type=int, default=0, help="train on this many pairs only")
     parser.add_argument("--cut", type=float, default=0.0,
                         help="chance that a report is read in a shorter view")
+    parser.add_argument("--figures", action="store_true",
+                        help="only score the committed judge on the held-out splits' pairs")
     args = parser.parse_args(argv)
+    if args.figures:
+        for name, group in (("validation", VALIDATION), ("evaluation", EVALUATION)):
+            print(name, ", ".join(sorted(group)), json.dumps(figures(group)))
+        return
+    from monitor.nlp.train_pairs import HParams, train_net, write_weights
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     train_rows, held_rows = split_rows(load_rows())
     train = build(train_rows, cut=args.cut)
