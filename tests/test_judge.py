@@ -110,6 +110,18 @@ def test_a_denial_the_rules_miss_is_raised_when_the_judge_is_sure(store: Store) 
     assert judge.judge.model.asked[-1] == ("a1-2", "a2-2")  # type: ignore[attr-defined]
 
 
+def test_a_rescued_denial_is_its_reports_surest_denying_sentence(store: Store) -> None:
+    sure = claim("d2", "a2", "denial", "The spokesman called the report fabricated.",
+                 speaker="the spokesman", score=0.95, hours=2, index=1)
+    unsure = claim("d3", "a2", "denial", "He said the inquiry would show the truth.",
+                   speaker="the spokesman", score=0.55, hours=2, index=2)
+    _story(store)
+    _feed(store, _detector(0.95), [WITNESS])
+    for order in ([sure, unsure], [unsure, sure]):
+        [alert] = _feed(store, _detector(0.95), order)
+        assert alert.claim_id == "d2"
+
+
 def test_the_judge_below_its_rescue_threshold_raises_nothing(store: Store) -> None:
     _story(store)
     _feed(store, _detector(0.85), [WITNESS])

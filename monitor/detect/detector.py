@@ -13,8 +13,9 @@ Runs inside the article's transaction, after its claims are written. It
    articles make one alert (the strongest sentence is its claim; two known parties denying
    in one report stay two), and a contradiction answering an article the same article
    already denies is dropped (the denial is the event);
-4. lets the answer judge (`judge`, a cross-encoder reading whole reports) drop a denial it
-   finds very unlikely and raise one the rules matched to nothing when it is very sure;
+4. lets the answer judge (`judge`, a cross-encoder reading whole reports) raise a denial the
+   rules matched to nothing when it is very sure, and, once threading has run, drop a new
+   denial resting on the rules' weaker evidence when it finds it very unlikely;
 5. marks a re-report (the same party saying the same thing again, in another outlet or a
    rewrite) with `thread_of` = the first alert's id, so it joins that alert's thread.
 It never alerts on a story labelled `other`.
@@ -153,9 +154,10 @@ class Detector:
             if alert.kind == "denial":
                 new = known[alert.claim_id].article_id
                 asks.update({(known[c].article_id, new): None for c in alert.answers if c in known})
+        # each report's surest denying sentence (the last written wins)
         rescuable = {c.article_id: c for c in sorted(
             (c for c in claims if _denying(c) and c.article_id not in denied),
-            key=lambda c: -c.stance_score)}
+            key=lambda c: c.stance_score)}
         asks.update({(e.article_id, new): None for new in rescuable for e in answerable})
         if not asks:
             return list(alerts)

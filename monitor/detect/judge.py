@@ -13,7 +13,8 @@ and `Detector` uses it two ways:
 
 - a rule's denial the judge finds very unlikely (`veto` below its threshold) is dropped: an
   outsider's rejection, or the accuser's own restatement, that the rules took for the
-  accused's denial;
+  accused's denial. Only where the rules' evidence is weak (not the accused itself or one
+  speaking for it), and never a re-report, which joins its thread;
 - a report with a denying sentence the rules matched to nothing, that the judge finds very
   likely to answer earlier reports (`rescue` at or above its threshold), raises a denial of
   the allegations of those reports.
