@@ -3,6 +3,7 @@
     python -m monitor.detect.eval_timelines --split blind4       # the reported figures
     python -m monitor.detect.eval_timelines --split tune -v      # with misses and false alarms
     python -m monitor.detect.eval_timelines --split tune --json  # the whole report as JSON
+    python -m monitor.detect.eval_timelines --no-judge           # the rules alone
 
 `corpus/timelines/timelines.jsonl` holds one timeline per line: {"timeline", "conflict",
 "items": [{id, source, url, published, title, text}], "expected_alerts": [{article_id, kind,
@@ -111,12 +112,14 @@ def timeline_eval(split: str = REPORTED, names: Sequence[str] = (),
     return report
 
 
-def build_parts() -> Any:
-    """The real components, built from the default configuration."""
+def build_parts(judge: bool = True) -> Any:
+    """The real components, built from the default configuration (`judge=False`: denials
+    from the rules alone, without the answer judge)."""
     from monitor import config as config_module
     from monitor import wiring
 
-    return wiring.build_components(config_module.from_dict({}, env={}))
+    raw = {} if judge else {"detection": {"judge": False}}
+    return wiring.build_components(config_module.from_dict(raw, env={}))
 
 
 def run_timeline(timeline: dict[str, Any], parts: Any) -> list[Produced]:
@@ -231,9 +234,12 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="also list misses and false alarms")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--no-judge", action="store_true",
+                        help="denials from the rules alone (no answer judge)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     logging.basicConfig(level=logging.WARNING)
-    report = timeline_eval(args.split, args.timeline, args.path)
+    report = timeline_eval(args.split, args.timeline, args.path,
+                           parts=build_parts(judge=not args.no_judge))
     if not args.verbose:
         report.pop("misses")
         report.pop("false_alarms")
