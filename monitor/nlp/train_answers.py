@@ -23,7 +23,7 @@ judge overrule only the rules' weaker evidence for that reason).
 The splits in `HELD_OUT` are never trained on: the detector's thresholds for the judge were
 chosen on blind20 to blind22 (the pair-level figures there go into config.json), and blind23
 and blind24, written after the judge, are for evaluation only. This is a training entry
-point: it imports torch.
+point: training imports torch (`--figures` does not).
 """
 
 from __future__ import annotations
