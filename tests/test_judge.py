@@ -35,8 +35,10 @@ class Fixed:
         return np.array([[p, 1 - p] for p in ps], dtype=np.float32)
 
 
-def _detector(p: float | None) -> Detector:
-    judge = AnswerJudge(Fixed(p), Thresholds(veto=0.05, rescue=0.9)) if p is not None else None
+def _detector(p: float | None, by_new: dict[str, float] | None = None) -> Detector:
+    if p is None:
+        return Detector(WordEncoder(), pairs=None)
+    judge = AnswerJudge(Fixed(p, by_new), Thresholds(veto=0.05, rescue=0.9))
     return Detector(WordEncoder(), pairs=None, judge=judge)  # type: ignore[arg-type]
 
 
@@ -47,6 +49,9 @@ SPOKESMAN = claim("d1", "a2", "denial", "No civilian was killed, the spokesman s
                   speaker="the spokesman", hours=2)
 
 
+# the rules' strong evidence: the accused party itself
+RUSSIA = claim("d1", "a3", "denial", "Russia's Defence Ministry dismissed the report.",
+               speaker="Igor Konashenkov", speaker_actor="Russia", hours=2)
 # the rules' weaker evidence: a state's army answering a charge against "soldiers"
 ARMY = claim("d1", "a2", "denial", "The army denied shooting any villager.", speaker="the army",
              speaker_actor="Chad (government)", hours=2)
@@ -64,11 +69,9 @@ def test_a_weak_rule_denial_the_judge_finds_very_unlikely_is_dropped(store: Stor
 
 
 def test_the_accused_itself_denying_is_never_vetoed(store: Store) -> None:
-    denial = claim("d1", "a3", "denial", "Russia's Defence Ministry dismissed the report.",
-                   speaker="Igor Konashenkov", speaker_actor="Russia", hours=2)
     _story(store)
     _feed(store, _detector(0.001), [AMNESTY])
-    [alert] = _feed(store, _detector(0.001), [denial])
+    [alert] = _feed(store, _detector(0.001), [RUSSIA])
     assert alert.extra["match"] == 1.0 and alert.extra["judge"] == pytest.approx(0.001)
 
 
@@ -76,8 +79,7 @@ def test_a_re_report_joins_its_thread_whatever_the_judge_says(store: Store) -> N
     again = claim("d2", "a3", "denial", "The army again denied shooting villagers.",
                   speaker="the army", speaker_actor="Chad (government)", source="Other Wire",
                   hours=5)
-    judge = Detector(WordEncoder(), pairs=None, judge=AnswerJudge(
-        Fixed(0.6, {"a3": 0.001}), Thresholds(veto=0.05, rescue=0.9)))  # type: ignore[arg-type]
+    judge = _detector(0.6, {"a3": 0.001})
     _story(store)
     _feed(store, judge, [WITNESS])
     [alert] = _feed(store, judge, [ARMY])
@@ -86,11 +88,9 @@ def test_a_re_report_joins_its_thread_whatever_the_judge_says(store: Store) -> N
 
 
 def test_a_rule_denial_the_judge_does_not_veto_carries_its_score(store: Store) -> None:
-    denial = claim("d1", "a3", "denial", "Russia's Defence Ministry dismissed the report.",
-                   speaker="Igor Konashenkov", speaker_actor="Russia", hours=2)
     _story(store)
     _feed(store, _detector(0.3), [AMNESTY])
-    [alert] = _feed(store, _detector(0.3), [denial])
+    [alert] = _feed(store, _detector(0.3), [RUSSIA])
     assert alert.answers == ("c1",) and alert.extra["judge"] == pytest.approx(0.3)
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from monitor.nlp.pairs import MODEL_FILE, TOKENIZER_FILE, PairStance, open_session, read_config
+from monitor.nlp.pairs import MODEL_FILE, PairStance, load_pair_stance
 
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "nlp" / "weights" / "answers"
 LABELS: tuple[str, ...] = ("answers", "other")
@@ -71,13 +71,6 @@ class AnswerJudge:
 @lru_cache(maxsize=2)
 def load_judge(weights_dir: Path = WEIGHTS_DIR, threads: int | None = None) -> AnswerJudge | None:
     """The committed judge, loaded once per process; None when its weights are absent."""
-    from tokenizers import Tokenizer
-
     if not (weights_dir / MODEL_FILE).is_file():
         return None
-    config = read_config(weights_dir)
-    model = PairStance(open_session(weights_dir / MODEL_FILE, threads),
-                       Tokenizer.from_file(str(weights_dir / TOKENIZER_FILE)),
-                       labels=config["labels"], max_length=int(config["max_length"]),
-                       batch_size=BATCH)
-    return AnswerJudge(model)
+    return AnswerJudge(load_pair_stance(weights_dir, threads, batch_size=BATCH))

@@ -129,14 +129,22 @@ def read_config(weights_dir: Path = WEIGHTS_DIR) -> dict[str, Any]:
 
 @lru_cache(maxsize=4)
 def load_pair_stance(
-    weights_dir: Path = WEIGHTS_DIR, threads: int | None = None, model_file: str = MODEL_FILE
+    weights_dir: Path = WEIGHTS_DIR,
+    threads: int | None = None,
+    model_file: str = MODEL_FILE,
+    batch_size: int = 32,
 ) -> PairStance:
-    """The committed model, loaded once per (weights_dir, threads, model_file) in a process."""
+    """The committed model, loaded once per (weights_dir, threads, model_file, batch_size)
+    in a process."""
     from tokenizers import Tokenizer
 
     config = read_config(weights_dir)
     tokenizer = Tokenizer.from_file(str(weights_dir / TOKENIZER_FILE))
     session = open_session(weights_dir / model_file, threads)
     return PairStance(
-        session, tokenizer, labels=config["labels"], max_length=int(config["max_length"])
+        session,
+        tokenizer,
+        labels=config["labels"],
+        max_length=int(config["max_length"]),
+        batch_size=batch_size,
     )
